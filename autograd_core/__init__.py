@@ -1,0 +1,25 @@
+"""A tiny reverse-mode automatic differentiation engine on NumPy.
+
+>>> from autograd_core import Tensor
+>>> W = Tensor([[1.0, 2.0]], requires_grad=True, name="W[1]")
+>>> x = Tensor([[3.0], [4.0]], name="A[0]")
+>>> (W @ x).tanh().sum().backward()
+>>> W.grad.shape
+(1, 2)
+"""
+
+from .gradcheck import GradcheckError, grad, gradcheck
+from .recording import enable_grad, is_grad_enabled, no_grad, scope
+from .tensor import Tensor
+
+__all__ = [
+    "GradcheckError",
+    "Tensor",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "scope",
+]
+__version__ = "0.1.0"

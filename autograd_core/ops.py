@@ -1,0 +1,368 @@
+"""The primitive operations: each forward beside its local vector-Jacobian rules.
+
+Every op is a namespace class, never instantiated:
+
+- ``forward(*arrays, **params) -> (out, saved)`` computes the output array from the input
+  arrays and returns what backward needs (``saved``: arrays and plain values, nothing else).
+- ``vjp`` holds one rule per input, ``rule(g, *saved) -> gradient``: ``g`` is the gradient
+  of the loss with respect to the output (``dout``). The engine calls only the rules of inputs
+  that require a gradient. A rule returns a fresh array or ``g`` itself.
+- ``rules`` holds the same rules as text templates for the backward drawing; ``{out}`` is the
+  output's name and ``{x}``, ``{a}``, ``{b}`` the inputs'.
+- ``broadcasts``: the rule returns an output-shaped gradient that the engine sums back to the
+  input's shape (``unbroadcast``). Other ops must return exactly the input's shape.
+
+Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Op:
+    name: str = "op"
+    symbol: str = "?"
+    rules: tuple[str, ...] = ()
+    broadcasts: bool = False
+
+
+def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes NumPy broadcasting added or stretched, giving ``shape``."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return g.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1."""
+    e = np.exp(-np.abs(x))
+    out = np.where(x >= 0, 1.0, e)
+    out /= 1.0 + e
+    return out
+
+
+# ---------------------------------------------------------------- broadcasting binary ops
+
+
+class Add(Op):
+    """out = a + b"""
+
+    name, symbol, broadcasts = "add", "+", True
+    rules = ("d{a} = d{out}", "d{b} = d{out}")
+
+    @staticmethod
+    def forward(a, b):
+        return a + b, ()
+
+    vjp = (lambda g: g,
+           lambda g: g)
+
+
+class Mul(Op):
+    """out = a ⊙ b (Hadamard product)"""
+
+    name, symbol, broadcasts = "mul", "⊙", True
+    rules = ("d{a} = d{out} ⊙ {b}", "d{b} = d{out} ⊙ {a}")
+
+    @staticmethod
+    def forward(a, b):
+        return a * b, (a, b)
+
+    vjp = (lambda g, a, b: g * b,
+           lambda g, a, b: g * a)
+
+
+class MatMul(Op):
+    """out = a @ b for 2-D a (n, k) and b (k, m)"""
+
+    name, symbol = "matmul", "@"
+    rules = ("d{a} = d{out} {b}ᵀ", "d{b} = {a}ᵀ d{out}")
+
+    @staticmethod
+    def forward(a, b):
+        return a @ b, (a, b)
+
+    vjp = (lambda g, a, b: g @ b.T,
+           lambda g, a, b: a.T @ g)
+
+
+# ---------------------------------------------------------------- elementwise unary ops
+
+
+class Neg(Op):
+    """out = -x"""
+
+    name, symbol, rules = "neg", "−", ("d{x} = −d{out}",)
+
+    @staticmethod
+    def forward(x):
+        return -x, ()
+
+    vjp = (lambda g: -g,)
+
+
+class Pow(Op):
+    """out = x ** p for a constant exponent p"""
+
+    name, symbol, rules = "pow", "xᵖ", ("d{x} = d{out} ⊙ p {x}ᵖ⁻¹",)
+
+    @staticmethod
+    def forward(x, p):
+        return x**p, (x, p)
+
+    vjp = (lambda g, x, p: g * (p * x ** (p - 1)),)
+
+
+class Exp(Op):
+    """out = e^x"""
+
+    name, symbol, rules = "exp", "exp", ("d{x} = d{out} ⊙ {out}",)
+
+    @staticmethod
+    def forward(x):
+        out = np.exp(x)
+        return out, (out,)
+
+    vjp = (lambda g, out: g * out,)
+
+
+class Log(Op):
+    """out = ln x"""
+
+    name, symbol, rules = "log", "log", ("d{x} = d{out} / {x}",)
+
+    @staticmethod
+    def forward(x):
+        return np.log(x), (x,)
+
+    vjp = (lambda g, x: g / x,)
+
+
+class Sqrt(Op):
+    """out = √x"""
+
+    name, symbol, rules = "sqrt", "√", ("d{x} = d{out} / (2 {out})",)
+
+    @staticmethod
+    def forward(x):
+        out = np.sqrt(x)
+        return out, (out,)
+
+    vjp = (lambda g, out: g / (2 * out),)
+
+
+class Abs(Op):
+    """out = |x| (gradient 0 at 0)"""
+
+    name, symbol, rules = "abs", "|x|", ("d{x} = d{out} ⊙ sign({x})",)
+
+    @staticmethod
+    def forward(x):
+        return np.abs(x), (x,)
+
+    vjp = (lambda g, x: g * np.sign(x),)
+
+
+class Sigmoid(Op):
+    """out = σ(x) = 1 / (1 + e^-x)"""
+
+    name, symbol, rules = "sigmoid", "σ", ("d{x} = d{out} ⊙ {out} ⊙ (1 − {out})",)
+
+    @staticmethod
+    def forward(x):
+        out = sigmoid(x)
+        return out, (out,)
+
+    vjp = (lambda g, out: g * (out * (1 - out)),)
+
+
+class Tanh(Op):
+    """out = tanh x"""
+
+    name, symbol, rules = "tanh", "tanh", ("d{x} = d{out} ⊙ (1 − {out}²)",)
+
+    @staticmethod
+    def forward(x):
+        out = np.tanh(x)
+        return out, (out,)
+
+    vjp = (lambda g, out: g * (1 - out * out),)
+
+
+class ReLU(Op):
+    """out = max(x, 0) (gradient 0 at 0)"""
+
+    name, symbol, rules = "relu", "relu", ("d{x} = d{out} ⊙ [{out} > 0]",)
+
+    @staticmethod
+    def forward(x):
+        out = np.maximum(x, 0)
+        return out, (out,)
+
+    vjp = (lambda g, out: g * (out > 0),)
+
+
+class LeakyReLU(Op):
+    """out = x if x > 0 else slope·x"""
+
+    name, symbol, rules = "leaky_relu", "lrelu", ("d{x} = d{out} ⊙ ([{x} > 0] + s[{x} ≤ 0])",)
+
+    @staticmethod
+    def forward(x, slope):
+        return np.where(x > 0, x, slope * x), (x, slope)
+
+    vjp = (lambda g, x, slope: g * np.where(x > 0, 1, slope).astype(g.dtype, copy=False),)
+
+
+class Softplus(Op):
+    """out = ln(1 + e^x)"""
+
+    name, symbol, rules = "softplus", "softplus", ("d{x} = d{out} ⊙ σ({x})",)
+
+    @staticmethod
+    def forward(x):
+        return np.logaddexp(0, x), (x,)
+
+    vjp = (lambda g, x: g * sigmoid(x),)
+
+
+class Clip(Op):
+    """out = min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi"""
+
+    name, symbol, rules = "clip", "clip", ("d{x} = d{out} ⊙ [lo ≤ {x} ≤ hi]",)
+
+    @staticmethod
+    def forward(x, lo, hi):
+        return np.clip(x, lo, hi), (x, lo, hi)
+
+    @staticmethod
+    def _passes(x, lo, hi):
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        return inside
+
+    vjp = (lambda g, x, lo, hi: g * Clip._passes(x, lo, hi),)
+
+
+# ---------------------------------------------------------------- reductions along axes
+
+
+def _expand(a: np.ndarray, shape: tuple[int, ...], axis: tuple[int, ...] | None,
+            keepdims: bool) -> np.ndarray:
+    """Reshape a reduction's result so it broadcasts against the reduced input of ``shape``."""
+    if keepdims:
+        return a
+    if axis is None:
+        return np.reshape(a, (1,) * len(shape))
+    return np.expand_dims(a, axis)
+
+
+class Sum(Op):
+    """out = Σ x over axis"""
+
+    name, symbol, rules = "sum", "Σ", ("d{x} = d{out} broadcast to {x}'s shape",)
+
+    @staticmethod
+    def forward(x, axis, keepdims):
+        return np.sum(x, axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
+
+    vjp = (lambda g, shape, axis, keepdims:
+           np.broadcast_to(_expand(g, shape, axis, keepdims), shape),)
+
+
+class Max(Op):
+    """out = max x over axis; ties share the gradient equally"""
+
+    name, symbol, rules = "max", "max", ("d{x} = d{out} at the argmax (ties share it)",)
+
+    @staticmethod
+    def forward(x, axis, keepdims):
+        out = np.max(x, axis=axis, keepdims=keepdims)
+        return out, (x, out, axis, keepdims)
+
+    @staticmethod
+    def _vjp(g, x, out, axis, keepdims):
+        hit = x == _expand(out, x.shape, axis, keepdims)
+        share = hit / hit.sum(axis=axis, keepdims=True)
+        return _expand(g, x.shape, axis, keepdims) * share.astype(g.dtype, copy=False)
+
+    vjp = (_vjp,)
+
+
+class Softmax(Op):
+    """out = e^x / Σ e^x over axis (max-shifted: exact for logits of ±1000)"""
+
+    name, symbol, rules = "softmax", "softmax", ("d{x} = {out} ⊙ (d{out} − Σ d{out} ⊙ {out})",)
+
+    @staticmethod
+    def forward(x, axis):
+        e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+        out = e / np.sum(e, axis=axis, keepdims=True)
+        return out, (out, axis)
+
+    vjp = (lambda g, out, axis: out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    """out = x − log Σ e^x over axis (max-shifted)"""
+
+    name, symbol, rules = "log_softmax", "log softmax", ("d{x} = d{out} − e^{out} Σ d{out}",)
+
+    @staticmethod
+    def forward(x, axis):
+        shifted = x - np.max(x, axis=axis, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        return out, (out, axis)
+
+    vjp = (lambda g, out, axis: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+
+
+# ---------------------------------------------------------------- shape ops
+
+
+class Transpose(Op):
+    """out = x with its axes permuted"""
+
+    name, symbol, rules = "transpose", "ᵀ", ("d{x} = (d{out})ᵀ",)
+
+    @staticmethod
+    def forward(x, axes):
+        return np.transpose(x, axes), (np.argsort(axes) if axes is not None else None,)
+
+    vjp = (lambda g, inverse: np.transpose(g, inverse),)
+
+
+class Reshape(Op):
+    """out = x with a new shape"""
+
+    name, symbol, rules = "reshape", "reshape", ("d{x} = d{out} reshaped",)
+
+    @staticmethod
+    def forward(x, shape):
+        return np.reshape(x, shape), (x.shape,)
+
+    vjp = (lambda g, shape: np.reshape(g, shape),)
+
+
+class GetItem(Op):
+    """out = x[index]"""
+
+    name, symbol, rules = "getitem", "[ ]", ("d{x}[index] += d{out}",)
+
+    @staticmethod
+    def forward(x, index):
+        return x[index], (x.shape, index)
+
+    @staticmethod
+    def _vjp(g, shape, index):
+        gx = np.zeros(shape, dtype=g.dtype)
+        np.add.at(gx, index, g)  # repeated indices accumulate
+        return gx
+
+    vjp = (_vjp,)

@@ -1,0 +1,105 @@
+"""What the engine records: gradient mode (``no_grad``) and the module scope drawings group by."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+
+class _State:
+    __slots__ = ("enabled", "scope")
+
+    def __init__(self) -> None:
+        self.enabled = True  # record graphs?
+        self.scope: Scope | None = None  # innermost open scope, stamped on recorded tensors
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad are being recorded."""
+    return state.enabled
+
+
+class _GradMode:
+    """Set gradient recording on or off inside a ``with`` block or a decorated function."""
+
+    _enabled: bool
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []  # a stack, so one instance may be entered recursively
+
+    def __enter__(self) -> None:
+        self._previous.append(state.enabled)
+        state.enabled = self._enabled
+
+    def __exit__(self, *exc_info: object) -> None:
+        state.enabled = self._previous.pop()  # runs on exceptions too
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):  # noqa: N801 - named like the PyTorch API it mirrors
+    """Record no graph: ``with no_grad(): ...`` or ``@no_grad()``.
+
+    Results computed inside need no gradient and keep no references to their inputs.
+    The previous mode comes back on exit, also when an exception leaves the block.
+    """
+
+    _enabled = False
+
+
+class enable_grad(_GradMode):  # noqa: N801
+    """Record graphs again inside a ``no_grad`` region."""
+
+    _enabled = True
+
+
+class Scope:
+    """A labelled region (a module call): tensors recorded inside remember it.
+
+    ``with scope("layer 1"): ...``; scopes nest. Drawings draw each scope as a box.
+    """
+
+    __slots__ = ("label", "parent", "depth")
+
+    def __init__(self, label: str, parent: Scope | None) -> None:
+        self.label, self.parent = label, parent
+        self.depth = 0 if parent is None else parent.depth + 1
+
+    def path(self) -> tuple[Scope, ...]:
+        """Outermost first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return tuple(reversed(chain))
+
+    def __repr__(self) -> str:
+        return f"Scope({' / '.join(s.label for s in self.path())!r})"
+
+
+class scope:  # noqa: N801 - used like a function: ``with scope("layer 1"):``
+    """Open a scope named ``label`` for the tensors recorded inside the block."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._outer: list[Scope | None] = []
+
+    def __enter__(self) -> Scope:
+        self._outer.append(state.scope)
+        state.scope = Scope(self.label, state.scope)
+        return state.scope
+
+    def __exit__(self, *exc_info: object) -> None:
+        state.scope = self._outer.pop()

@@ -1,0 +1,422 @@
+"""``Tensor``: an ndarray that records the operations applied to it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+from . import engine, ops
+from .recording import state
+from .tracked import TrackedArray
+
+Axis = int | Sequence[int] | None
+_BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
+
+
+class Tensor:
+    """An n-dimensional array that records how it was computed, for reverse-mode autodiff.
+
+    ``Tensor(data, requires_grad=False, name=None)``. Python scalars and lists become float64;
+    an ndarray is used as it is (not copied) and keeps its dtype. Only floating-point data
+    can require a gradient. ``name`` labels the tensor in drawings and error messages, in the
+    documents' notation (``"W[1]"``).
+    """
+
+    __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_parents", "_saved",
+                 "_params", "_versions", "_version", "_retains_grad", "_scope", "__weakref__")
+    __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
+
+    def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
+        if isinstance(data, Tensor):
+            data = data._data
+        array = _as_array(data)
+        if requires_grad:
+            _require_float(array, "Tensor")
+        _init(self, array)
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def data(self) -> np.ndarray:
+        """The values. In-place writes are counted, so backward can refuse stale saved values."""
+        view = self._data.view(TrackedArray)
+        view._version = self._version
+        return view
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        if isinstance(value, TrackedArray) and value.base is self._data \
+                and value.shape == self._data.shape and value.strides == self._data.strides:
+            return  # `t.data += 1`: written in place through the view, already counted
+        array = _as_array(value.data if isinstance(value, Tensor) else value)
+        if self.requires_grad:
+            _require_float(array, "Tensor.data")
+        self._data = array
+        self._version[0] += 1
+
+    shape = property(lambda self: self._data.shape, doc="The shape tuple.")
+    ndim = property(lambda self: self._data.ndim, doc="Number of axes.")
+    dtype = property(lambda self: self._data.dtype, doc="The NumPy dtype.")
+    size = property(lambda self: self._data.size, doc="Number of elements.")
+    is_leaf = property(lambda self: self._op is None,
+                       doc="True unless recorded as the result of an op (then it has parents).")
+    op = property(lambda self: self._op, doc="The op that produced this tensor (None for leaves).")
+    parents = property(lambda self: self._parents, doc="The op's inputs, in order.")
+    params = property(lambda self: self._params or {}, doc="The op's constant arguments.")
+    scope = property(lambda self: self._scope, doc="The module scope it was recorded in.")
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def numpy(self) -> np.ndarray:
+        """The values as an ndarray (the same memory as ``data``)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(f"item: tensor{_label(self)} has {self._data.size} elements "
+                             f"(shape {self.shape}); item() needs exactly one")
+        return self._data.item()
+
+    # ------------------------------------------------------------ graph
+
+    def detach(self) -> Tensor:
+        """A leaf sharing this tensor's memory (and version counter), outside every graph."""
+        out = _make(self._data)
+        out._version = self._version
+        return out
+
+    def retain_grad(self) -> Tensor:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError(f"retain_grad: tensor{_label(self)} does not require grad")
+        self._retains_grad = True
+        return self
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad = None``)."""
+        self.grad = None
+
+    def backward(self, grad: Any = None, retain_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (and retained tensors').
+
+        ``grad`` is the gradient flowing in (d loss / d self); it may be omitted only for a
+        one-element tensor, where it is 1. The graph's saved values are freed afterwards
+        unless ``retain_graph=True``.
+        """
+        engine.backward(self, _seed(self, grad, "backward"), retain_graph)
+
+    # ------------------------------------------------------------ display
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, prefix="Tensor(", separator=", ")
+        extras = [f"dtype={self.dtype}"] if self.dtype != np.float64 else []
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        if self._op is not None:
+            extras.append(f"op={self._op.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"Tensor({body}{''.join(', ' + e for e in extras)})"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = escape(self.name or (self._op.name if self._op else "Tensor"))
+        rows = [f"<b>{head}</b> shape {self.shape}, {self.dtype}",
+                f"<pre>{escape(np.array2string(self._data, precision=4))}</pre>"]
+        if self.grad is not None:
+            rows.append(f"grad:<pre>{escape(np.array2string(self.grad, precision=4))}</pre>")
+        return "<div>" + "".join(rows) + "</div>"
+
+    # ------------------------------------------------------------ arithmetic
+
+    def __add__(self, other: Any) -> Tensor:
+        return _binary(ops.Add, self, _operand(other, self))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _binary(ops.Add, _operand(other, self), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor):
+            return _binary(ops.Add, self, -other)
+        return _binary(ops.Add, self, _operand(_negated(other), self))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _binary(ops.Add, _operand(other, self), -self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _binary(ops.Mul, self, _operand(other, self))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _binary(ops.Mul, _operand(other, self), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor):
+            return self * other**-1
+        return _binary(ops.Mul, self, _operand(_reciprocal(other), self))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _operand(other, self) * self**-1
+
+    def __neg__(self) -> Tensor:
+        return _unary(ops.Neg, self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, Tensor) or not _is_real(exponent):
+            raise TypeError(f"pow: the exponent must be a real number, got "
+                            f"{type(exponent).__name__}; for a tensor exponent y write "
+                            f"(y * x.log()).exp()")
+        exponent = int(exponent) if float(exponent).is_integer() else float(exponent)
+        return _unary(ops.Pow, self, p=exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        if not _is_real(base) or base <= 0:
+            raise ValueError(f"pow: scalar ** tensor needs a positive real base, got {base!r}")
+        return (self * math.log(base)).exp()
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _binary(ops.MatMul, self, _operand(other, self))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _binary(ops.MatMul, _operand(other, self), self)
+
+    # ------------------------------------------------------------ elementwise functions
+
+    def exp(self) -> Tensor:
+        return _unary(ops.Exp, self)
+
+    def log(self) -> Tensor:
+        return _unary(ops.Log, self)
+
+    def sqrt(self) -> Tensor:
+        return _unary(ops.Sqrt, self)
+
+    def abs(self) -> Tensor:
+        return _unary(ops.Abs, self)
+
+    def sigmoid(self) -> Tensor:
+        return _unary(ops.Sigmoid, self)
+
+    def tanh(self) -> Tensor:
+        return _unary(ops.Tanh, self)
+
+    def relu(self) -> Tensor:
+        return _unary(ops.ReLU, self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return _unary(ops.LeakyReLU, self, slope=float(negative_slope))
+
+    def softplus(self) -> Tensor:
+        return _unary(ops.Softplus, self)
+
+    def clip(self, lo: float | None, hi: float | None) -> Tensor:
+        if lo is None and hi is None:
+            raise ValueError("clip: give at least one of lo and hi")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
+        return _unary(ops.Clip, self, lo=lo, hi=hi)
+
+    # ------------------------------------------------------------ reductions
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return _unary(ops.Sum, self, axis=_axes(self, axis, "sum"), keepdims=bool(keepdims))
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        axes = _axes(self, axis, "mean")
+        count = self.size if axes is None else math.prod(self.shape[a] for a in axes)
+        return self.sum(axes, keepdims) * (1.0 / count)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        if self.size == 0:
+            raise ValueError(f"max: tensor{_label(self)} is empty")
+        return _unary(ops.Max, self, axis=_axes(self, axis, "max"), keepdims=bool(keepdims))
+
+    def softmax(self, axis: Axis) -> Tensor:
+        return _unary(ops.Softmax, self, axis=_axes(self, axis, "softmax"))
+
+    def log_softmax(self, axis: Axis) -> Tensor:
+        return _unary(ops.LogSoftmax, self, axis=_axes(self, axis, "log_softmax"))
+
+    # ------------------------------------------------------------ shape
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - NumPy's name
+        """The transpose (axes reversed)."""
+        return self.transpose()
+
+    def transpose(self, *axes: int) -> Tensor:
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = tuple(axes[0])
+        if axes and sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                             f"{self.ndim} axes of tensor{_label(self)} {self.shape}")
+        perm = tuple(a % self.ndim for a in axes) if axes else tuple(range(self.ndim))[::-1]
+        return _unary(ops.Transpose, self, axes=perm)
+
+    def reshape(self, *shape: int) -> Tensor:
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = tuple(shape[0])
+        return _unary(ops.Reshape, self, shape=shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        if isinstance(index, Tensor):
+            index = index._data
+        return _unary(ops.GetItem, self, index=index)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def _init(t: Tensor, array: np.ndarray) -> None:
+    t._data, t.grad, t.requires_grad, t.name = array, None, False, None
+    t._op, t._parents, t._saved, t._params, t._versions = None, (), None, None, None
+    t._version, t._retains_grad, t._scope = [0], False, None
+
+
+def _make(array: Any) -> Tensor:
+    """A new leaf around an op's result (NumPy returns scalars for 0-d results)."""
+    t = Tensor.__new__(Tensor)
+    _init(t, array if type(array) is np.ndarray else np.asarray(array))
+    return t
+
+
+def _record(out: Tensor, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
+            params: dict | None) -> None:
+    out.requires_grad = True
+    out._op, out._parents, out._saved, out._params = op, parents, saved, params
+    if out._data.base is not None and np.may_share_memory(out._data, parents[0]._data):
+        out._version = parents[0]._version  # a view: writes to either change both
+    out._versions = tuple(p._version[0] for p in parents) + (out._version[0],)
+    out._scope = state.scope
+
+
+def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
+    try:
+        data, saved = op.forward(x._data, **params)
+    except (ValueError, IndexError, TypeError) as err:
+        raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
+    out = _make(data)
+    if x.requires_grad and state.enabled:
+        _record(out, op, (x,), saved, params or None)
+    return out
+
+
+def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
+    if op is ops.MatMul:
+        _check_matmul(a, b)
+    try:
+        data, saved = op.forward(a._data, b._data)
+    except ValueError:
+        raise ValueError(f"{op.name}: operands{_label(a, ' ')} of shape {a.shape} and"
+                         f"{_label(b, ' ')} of shape {b.shape} do not broadcast "
+                         f"(NumPy rules: trailing axes must be equal or 1)") from None
+    out = _make(data)
+    if (a.requires_grad or b.requires_grad) and state.enabled:
+        _record(out, op, (a, b), saved, None)
+    return out
+
+
+def _check_matmul(a: Tensor, b: Tensor) -> None:
+    if a.ndim != 2 or b.ndim != 2:
+        raise ValueError(f"matmul: expects 2-D operands, got{_label(a, ' ')} of shape {a.shape} "
+                         f"and{_label(b, ' ')} of shape {b.shape}; make vectors columns (n, 1) "
+                         f"or rows (1, n)")
+    if a.shape[1] != b.shape[0]:
+        raise ValueError(f"matmul: cannot multiply{_label(a, ' ')} {a.shape} by"
+                         f"{_label(b, ' ')} {b.shape}: inner dimensions {a.shape[1]} and "
+                         f"{b.shape[0]} differ")
+
+
+# ---------------------------------------------------------------- argument handling
+
+
+def _label(t: Tensor, lead: str = " ") -> str:
+    return f"{lead}{t.name!r}" if t.name is not None else ""
+
+
+def _is_real(x: Any) -> bool:
+    return isinstance(x, Number | np.number) and not isinstance(x, complex | np.complexfloating)
+
+
+def _as_array(data: Any) -> np.ndarray:
+    if isinstance(data, np.ndarray | np.generic):
+        array = np.asarray(data.view(np.ndarray) if isinstance(data, TrackedArray) else data)
+    else:
+        try:
+            array = np.asarray(data)
+        except (ValueError, TypeError) as err:
+            raise TypeError(f"Tensor: cannot make an array of {type(data).__name__}: {err}") \
+                from None
+        if array.dtype.kind in "biuf":
+            array = array.astype(np.float64)  # Python scalars and lists become float64
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: data must be numeric (bool, integer or float), got dtype "
+                        f"{array.dtype} from {type(data).__name__}")
+    return array
+
+
+def _require_float(array: np.ndarray, where: str) -> None:
+    if array.dtype.kind != "f":
+        raise TypeError(f"{where}: requires_grad=True needs floating-point data, got "
+                        f"{array.dtype}; convert it first, e.g. np.asarray(x, dtype=float)")
+
+
+def _operand(other: Any, like: Tensor) -> Tensor:
+    """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
+    if isinstance(other, Tensor):
+        return other
+    if _is_real(other):
+        dtype = like.dtype if like.dtype.kind == "f" else None
+        return _make(np.asarray(other, dtype=dtype))
+    return Tensor(other)
+
+
+def _negated(x: Any) -> Any:
+    return -np.asarray(x) if not _is_real(x) else -x
+
+
+def _reciprocal(x: Any) -> Any:
+    return 1.0 / np.asarray(x, dtype=float) if not _is_real(x) else 1.0 / x
+
+
+def _axes(t: Tensor, axis: Axis, op: str) -> tuple[int, ...] | None:
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    for a in axes:
+        if not -t.ndim <= a < t.ndim:
+            raise ValueError(f"{op}: axis {a} is out of range for tensor{_label(t)} with "
+                             f"{t.ndim} axes (shape {t.shape})")
+    normal = tuple(int(a) % t.ndim for a in axes)
+    if len(set(normal)) != len(normal):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return normal
+
+
+def _seed(root: Tensor, grad: Any, where: str) -> np.ndarray:
+    """The gradient that starts backward at ``root``, checked against its shape."""
+    if not root.requires_grad:
+        raise RuntimeError(f"{where}: tensor{_label(root)} does not require grad and has no "
+                           f"graph: make a leaf with requires_grad=True (outside no_grad)")
+    if grad is None:
+        if root.size != 1:
+            raise RuntimeError(f"{where}: tensor{_label(root)} has shape {root.shape} "
+                               f"({root.size} elements); only a one-element tensor seeds its "
+                               f"own gradient, so pass grad= (an array of shape {root.shape})")
+        return np.ones(root.shape, dtype=root.dtype)
+    seed = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
+    if seed.shape != root.shape:
+        raise ValueError(f"{where}: grad has shape {seed.shape} but tensor{_label(root)} has "
+                         f"shape {root.shape}")
+    return seed
