@@ -26,19 +26,34 @@ def toposort(root: Tensor) -> list[Tensor]:
     """
     order: list[Tensor] = []
     seen = {root}
-    stack = [(root, iter(root._parents))]
+    stack = [(root, iter(root._parents))] if root._op is not None else []
     while stack:
         node, parents = stack[-1]
         for p in parents:
             if p.requires_grad and p not in seen:
                 seen.add(p)
-                stack.append((p, iter(p._parents)))
-                break
+                if p._op is None:
+                    order.append(p)  # a leaf is finished as soon as it is found
+                else:
+                    stack.append((p, iter(p._parents)))
+                    break
         else:
             stack.pop()
             order.append(node)
+    if root._op is None:
+        order.append(root)
     order.reverse()
     return order
+
+
+def versions(node: Tensor) -> tuple[int, ...]:
+    """The version counters of a node's inputs and of the node itself, now."""
+    parents = node._parents
+    if len(parents) == 1:
+        return parents[0]._version[0], node._version[0]
+    if len(parents) == 2:
+        return parents[0]._version[0], parents[1]._version[0], node._version[0]
+    return (*(p._version[0] for p in parents), node._version[0])
 
 
 def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
@@ -54,12 +69,12 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
         g = grads.pop(node, None)
         if g is None:
             continue  # no path from root carried a gradient here
+        op = node._op
         if capture is not None:
             if node in capture:
                 capture[node] = _owned(g, shared)
-        elif node._op is None or node._retains_grad:
+        elif op is None or node._retains_grad:
             node.grad = _owned(g, shared) if node.grad is None else node.grad + g
-        op = node._op
         if op is None:
             continue
         saved = node._saved
@@ -68,14 +83,16 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
                 f"backward: the graph through {op.name}{_named(node)} was already freed by an "
                 f"earlier backward; pass retain_graph=True to the first backward() to go "
                 f"through it again")
-        _check_versions(node)
+        if node._versions is not None and versions(node) != node._versions:
+            _refuse_stale(node)
         for i, p in enumerate(node._parents):
             if not p.requires_grad:
                 continue
             pg = op.vjp[i](g, *saved)
             if pg is g:
                 shared.add(id(g))
-            pg = _fit(pg, p, op, i)
+            if pg.shape != p._data.shape or pg.dtype != p._data.dtype:
+                pg = _fit(pg, p, op, i)
             prev = grads.get(p)
             grads[p] = pg if prev is None else prev + pg
         if not retain_graph:
@@ -102,14 +119,11 @@ def _owned(g: np.ndarray, shared: set[int]) -> np.ndarray:
     return g
 
 
-def _check_versions(node: Tensor) -> None:
-    """Refuse to run a rule whose saved inputs (or output) were written in place since."""
+def _refuse_stale(node: Tensor) -> None:
+    """Raise if an array the rule reads was written in place since the op was recorded."""
     tensors = (*node._parents, node)
-    now = tuple(t._version[0] for t in tensors)
-    if now == node._versions:
-        return
     arrays = [s for s in node._saved if isinstance(s, np.ndarray)]
-    for t, before, after in zip(tensors, node._versions, now):
+    for t, before, after in zip(tensors, node._versions, versions(node)):
         if after != before and any(s is t._data for s in arrays):
             role = "its output" if t is node else f"input {node._parents.index(t)}"
             raise RuntimeError(

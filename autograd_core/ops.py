@@ -37,11 +37,12 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1."""
-    e = np.exp(-np.abs(x))
-    out = np.where(x >= 0, 1.0, e)
-    out /= 1.0 + e
-    return out
+    """1 / (1 + e^-x), exact to rounding everywhere: where e^-x overflows the result is 0."""
+    out = np.negative(x, out=np.empty(x.shape, x.dtype if x.dtype.kind == "f" else float))
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 # ---------------------------------------------------------------- broadcasting binary ops

@@ -36,7 +36,7 @@ class Tensor:
         array = _as_array(data)
         if requires_grad:
             _require_float(array, "Tensor")
-        _init(self, array)
+        self._data, self.grad, self._op, self._version = array, None, None, [0]
         self.requires_grad = bool(requires_grad)
         self.name = name
 
@@ -67,9 +67,12 @@ class Tensor:
     is_leaf = property(lambda self: self._op is None,
                        doc="True unless recorded as the result of an op (then it has parents).")
     op = property(lambda self: self._op, doc="The op that produced this tensor (None for leaves).")
-    parents = property(lambda self: self._parents, doc="The op's inputs, in order.")
-    params = property(lambda self: self._params or {}, doc="The op's constant arguments.")
-    scope = property(lambda self: self._scope, doc="The module scope it was recorded in.")
+    parents = property(lambda self: self._parents if self._op else (),
+                       doc="The op's inputs, in order (empty for leaves).")
+    params = property(lambda self: (self._params or {}) if self._op else {},
+                      doc="The op's constant arguments.")
+    scope = property(lambda self: self._scope if self._op else None,
+                     doc="The module scope it was recorded in (None for leaves).")
 
     def __len__(self) -> int:
         return len(self._data)
@@ -278,27 +281,26 @@ class Tensor:
 # ---------------------------------------------------------------- recording
 
 
-def _init(t: Tensor, array: np.ndarray) -> None:
-    t._data, t.grad, t.requires_grad, t.name = array, None, False, None
-    t._op, t._parents, t._saved, t._params, t._versions = None, (), None, None, None
-    t._version, t._retains_grad, t._scope = [0], False, None
-
-
 def _make(array: Any) -> Tensor:
-    """A new leaf around an op's result (NumPy returns scalars for 0-d results)."""
+    """A new leaf around an op's result (NumPy returns scalars for 0-d results).
+
+    Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
+    ``_record`` and read only where ``_op`` is not None.
+    """
     t = Tensor.__new__(Tensor)
-    _init(t, array if type(array) is np.ndarray else np.asarray(array))
+    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    t.grad, t.requires_grad, t.name, t._op, t._version = None, False, None, None, [0]
     return t
 
 
 def _record(out: Tensor, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
             params: dict | None) -> None:
-    out.requires_grad = True
+    out.requires_grad, out._retains_grad, out._scope = True, False, state.scope
     out._op, out._parents, out._saved, out._params = op, parents, saved, params
     if out._data.base is not None and np.may_share_memory(out._data, parents[0]._data):
         out._version = parents[0]._version  # a view: writes to either change both
-    out._versions = tuple(p._version[0] for p in parents) + (out._version[0],)
-    out._scope = state.scope
+    # versions of everything whose array the rule may read, for the check at backward
+    out._versions = engine.versions(out) if saved else None
 
 
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
@@ -376,7 +378,9 @@ def _operand(other: Any, like: Tensor) -> Tensor:
     """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
     if isinstance(other, Tensor):
         return other
-    if _is_real(other):
+    if type(other) is np.ndarray and other.dtype.kind in "biuf":
+        return _make(other)
+    if type(other) is float or type(other) is int or _is_real(other):
         dtype = like.dtype if like.dtype.kind == "f" else None
         return _make(np.asarray(other, dtype=dtype))
     return Tensor(other)
