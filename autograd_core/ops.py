@@ -257,11 +257,9 @@ class Clip(Op):
 def _expand(a: np.ndarray, shape: tuple[int, ...], axis: tuple[int, ...] | None,
             keepdims: bool) -> np.ndarray:
     """Reshape a reduction's result so it broadcasts against the reduced input of ``shape``."""
-    if keepdims:
+    if keepdims or a.ndim == 0:
         return a
-    if axis is None:
-        return np.reshape(a, (1,) * len(shape))
-    return np.expand_dims(a, axis)
+    return a.reshape(tuple(1 if i in axis else n for i, n in enumerate(shape)))
 
 
 class Sum(Op):
@@ -271,10 +269,15 @@ class Sum(Op):
 
     @staticmethod
     def forward(x, axis, keepdims):
-        return np.sum(x, axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
+        return x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
 
-    vjp = (lambda g, shape, axis, keepdims:
-           np.broadcast_to(_expand(g, shape, axis, keepdims), shape),)
+    @staticmethod
+    def _vjp(g, shape, axis, keepdims):
+        gx = np.empty(shape, dtype=g.dtype)
+        gx[...] = _expand(g, shape, axis, keepdims)
+        return gx
+
+    vjp = (_vjp,)
 
 
 class Max(Op):
@@ -284,7 +287,7 @@ class Max(Op):
 
     @staticmethod
     def forward(x, axis, keepdims):
-        out = np.max(x, axis=axis, keepdims=keepdims)
+        out = x.max(axis=axis, keepdims=keepdims)
         return out, (x, out, axis, keepdims)
 
     @staticmethod
@@ -303,11 +306,11 @@ class Softmax(Op):
 
     @staticmethod
     def forward(x, axis):
-        e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-        out = e / np.sum(e, axis=axis, keepdims=True)
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        out = e / e.sum(axis=axis, keepdims=True)
         return out, (out, axis)
 
-    vjp = (lambda g, out, axis: out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+    vjp = (lambda g, out, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)),)
 
 
 class LogSoftmax(Op):
@@ -317,11 +320,11 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(x, axis):
-        shifted = x - np.max(x, axis=axis, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        shifted = x - x.max(axis=axis, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return out, (out, axis)
 
-    vjp = (lambda g, out, axis: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+    vjp = (lambda g, out, axis: g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 # ---------------------------------------------------------------- shape ops
@@ -334,9 +337,9 @@ class Transpose(Op):
 
     @staticmethod
     def forward(x, axes):
-        return np.transpose(x, axes), (np.argsort(axes) if axes is not None else None,)
+        return x.transpose(axes), (tuple(np.argsort(axes)),)
 
-    vjp = (lambda g, inverse: np.transpose(g, inverse),)
+    vjp = (lambda g, inverse: g.transpose(inverse),)
 
 
 class Reshape(Op):
@@ -346,9 +349,9 @@ class Reshape(Op):
 
     @staticmethod
     def forward(x, shape):
-        return np.reshape(x, shape), (x.shape,)
+        return x.reshape(shape), (x.shape,)
 
-    vjp = (lambda g, shape: np.reshape(g, shape),)
+    vjp = (lambda g, shape: g.reshape(shape),)
 
 
 class GetItem(Op):
