@@ -320,8 +320,7 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
     try:
         data, saved = op.forward(a._data, b._data)
     except ValueError:
-        raise ValueError(f"{op.name}: operands{_label(a, ' ')} of shape {a.shape} and"
-                         f"{_label(b, ' ')} of shape {b.shape} do not broadcast "
+        raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
                          f"(NumPy rules: trailing axes must be equal or 1)") from None
     out = _make(data)
     if (a.requires_grad or b.requires_grad) and state.enabled:
@@ -331,13 +330,11 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
 
 def _check_matmul(a: Tensor, b: Tensor) -> None:
     if a.ndim != 2 or b.ndim != 2:
-        raise ValueError(f"matmul: expects 2-D operands, got{_label(a, ' ')} of shape {a.shape} "
-                         f"and{_label(b, ' ')} of shape {b.shape}; make vectors columns (n, 1) "
-                         f"or rows (1, n)")
+        raise ValueError(f"matmul: expects 2-D operands, got {_shaped(a)} and {_shaped(b)}; "
+                         f"make vectors columns (n, 1) or rows (1, n)")
     if a.shape[1] != b.shape[0]:
-        raise ValueError(f"matmul: cannot multiply{_label(a, ' ')} {a.shape} by"
-                         f"{_label(b, ' ')} {b.shape}: inner dimensions {a.shape[1]} and "
-                         f"{b.shape[0]} differ")
+        raise ValueError(f"matmul: cannot multiply {_shaped(a)} by {_shaped(b)}: inner "
+                         f"dimensions {a.shape[1]} and {b.shape[0]} differ")
 
 
 # ---------------------------------------------------------------- argument handling
@@ -345,6 +342,11 @@ def _check_matmul(a: Tensor, b: Tensor) -> None:
 
 def _label(t: Tensor, lead: str = " ") -> str:
     return f"{lead}{t.name!r}" if t.name is not None else ""
+
+
+def _shaped(t: Tensor) -> str:
+    """An operand for an error message: its name, if it has one, and its shape."""
+    return f"{t.name!r} {t.shape}" if t.name is not None else f"shape {t.shape}"
 
 
 def _is_real(x: Any) -> bool:
