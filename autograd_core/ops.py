@@ -370,3 +370,32 @@ class GetItem(Op):
         return gx
 
     vjp = (_vjp,)
+
+
+# ---------------------------------------------------------------- fused for stability
+
+
+LOG_FLOOR = np.exp(-100.0)  # logs are clamped at -100 (as PyTorch does): finite at p = 0 or 1
+
+
+class BinaryCrossEntropy(Op):
+    """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)] over probabilities p, m = number of columns"""
+
+    name, symbol = "binary_cross_entropy", "BCE"
+    rules = ("d{a} = ({a} − {b}) / ({a} ⊙ (1 − {a}) m)", "d{b} = (ln(1 − {a}) − ln {a}) / m")
+
+    @staticmethod
+    def forward(p, t):
+        m = p.shape[-1] if p.ndim else 1
+        log_p = np.log(np.maximum(p, LOG_FLOOR))
+        log_q = np.log(np.maximum(1 - p, LOG_FLOOR))
+        out = -(t * log_p + (1 - t) * log_q).sum() / m
+        return out, (p, t, log_p, log_q, m)
+
+    @staticmethod
+    def _vjp_p(g, p, t, log_p, log_q, m):
+        # (p − t) / (p (1 − p)) is −t/p + (1 − t)/(1 − p); the floor keeps it finite at 0 and 1
+        return (g / m) * (p - t) / np.maximum(p * (1 - p), 1e-12)
+
+    vjp = (_vjp_p,
+           lambda g, p, t, log_p, log_q, m: (g / m) * (log_q - log_p))
