@@ -375,7 +375,8 @@ class GetItem(Op):
 # ---------------------------------------------------------------- fused for stability
 
 
-LOG_FLOOR = 3.720075976020836e-44  # e^-100; logs are clamped at -100 (as PyTorch does): finite at p = 0 or 1
+# e^-100: logs are clamped at -100 (as PyTorch does), finite at p = 0 or 1
+LOG_FLOOR = 3.720075976020836e-44
 
 
 class BinaryCrossEntropy(Op):
