@@ -1,0 +1,111 @@
+"""Losses ``J(prediction, target)``: averaged over the ``m`` examples (columns), summed over
+the outputs (rows), built from engine ops only, so autodiff gives their gradients.
+
+Predictions are Tensors (or arrays) of shape ``(n, m)``. Targets may be ndarrays or Tensors;
+an array target is converted to the prediction's dtype, so float32 in gives float32 out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Tensor
+
+
+def mse(prediction: Tensor, target: Any) -> Tensor:
+    """Mean squared error in the documents' form: ``J = 1/(2m) Σ_k ||a_k − t_k||²``.
+
+    ``dJ/dA = (A − T) / m``. Shapes: ``prediction`` and ``target`` ``(n, m)``; returns a
+    scalar Tensor.
+    """
+    A = _prediction(prediction, "mse")
+    T = _target(target, A, "mse")
+    return ((A - T) ** 2).sum() * (0.5 / A.shape[1])
+
+
+def binary_cross_entropy(prediction: Tensor, target: Any) -> Tensor:
+    """Cross-entropy of probabilities: ``J = −1/m Σ [t log p + (1 − t) log(1 − p)]``.
+
+    ``prediction`` holds probabilities (a sigmoid output), ``target`` 0/1 labels (or any values
+    in [0, 1]), both ``(n, m)``; returns a scalar Tensor. Probabilities are clipped to
+    ``[ε, 1 − ε]`` (``ε`` the dtype's machine epsilon) before the logs, so the loss and its
+    gradient stay finite when ``p`` is exactly 0 or 1; inside that range the gradient is exact,
+    ``dJ/dP = (P − T) / (m P (1 − P))``, which with a sigmoid output gives ``dZ[L] = (A − T)/m``.
+    """
+    P = _prediction(prediction, "binary_cross_entropy")
+    T = _target(target, P, "binary_cross_entropy")
+    eps = float(np.finfo(P.dtype).eps)  # 1 − eps is still below 1, so log(1 − p) is finite
+    P = P.clip(eps, 1 - eps)
+    if isinstance(T, Tensor):
+        log_likelihood = T * P.log() + (1 - T) * (1 - P).log()
+    else:
+        log_likelihood = P.log() * T + (1 - P).log() * (1 - T)
+    return log_likelihood.sum() * (-1 / P.shape[1])
+
+
+def cross_entropy(logits: Tensor, target: Any) -> Tensor:
+    """Softmax cross-entropy from logits: ``J = −1/m Σ_k Σ_i t_ik log softmax(z_k)_i``.
+
+    ``logits`` ``Z`` has shape ``(C, m)``, one column of class scores per example (softmax is
+    taken over axis 0 inside, with ``log_softmax``, exact for large logits). ``target`` is
+    either integer labels ``(m,)`` in ``[0, C)`` or one-hot (or any probability) columns
+    ``(C, m)``. Returns a scalar Tensor; ``dJ/dZ = (softmax(Z) − T) / m``.
+    """
+    Z = _prediction(logits, "cross_entropy", "logits")
+    C, m = Z.shape
+    if isinstance(target, Tensor) and target.requires_grad:
+        T: Tensor | np.ndarray = _target(target, Z, "cross_entropy")
+    else:
+        labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+        if labels.ndim == 1:
+            T = _one_hot(labels, C, m, Z.dtype)
+        else:
+            T = _target(labels, Z, "cross_entropy")
+    return (Z.log_softmax(axis=0) * T).sum() * (-1 / m)
+
+
+# ---------------------------------------------------------------- argument checks
+
+
+def _prediction(prediction: Any, loss: str, what: str = "prediction") -> Tensor:
+    P = prediction if isinstance(prediction, Tensor) else Tensor(prediction)
+    if P.ndim != 2 or P.dtype.kind != "f":
+        raise ValueError(f"{loss}: {what} must be a 2-D float array of shape (n, m), one "
+                         f"example per column, got shape {P.shape}, dtype {P.dtype}")
+    return P
+
+
+def _target(target: Any, like: Tensor, loss: str) -> Tensor | np.ndarray:
+    """The target as an array of ``like``'s dtype (a Tensor that requires grad stays one)."""
+    if isinstance(target, Tensor) and target.requires_grad:
+        T: Tensor | np.ndarray = target
+    else:
+        T = np.asarray(target.data if isinstance(target, Tensor) else target)
+        if T.dtype.kind not in "biuf":
+            raise ValueError(f"{loss}: target must be numeric, got dtype {T.dtype}")
+        T = T.astype(like.dtype, copy=False)
+    if T.shape != like.shape:
+        hint = " (reshape labels (m,) with Y.reshape(1, -1))" if T.shape == like.shape[1:] \
+            else ""
+        raise ValueError(f"{loss}: target has shape {T.shape}, expected {like.shape} like "
+                         f"the prediction{hint}")
+    return T
+
+
+def _one_hot(labels: np.ndarray, C: int, m: int, dtype: np.dtype) -> np.ndarray:
+    """One-hot columns ``(C, m)`` from integer labels ``(m,)``, checked."""
+    if labels.shape != (m,):
+        raise ValueError(f"cross_entropy: the labels have shape {labels.shape}, expected "
+                         f"({m},) to match logits of shape ({C}, {m})")
+    if labels.dtype.kind not in "iu" and not (labels.dtype.kind in "fb" and
+                                             np.array_equal(labels, np.round(labels))):
+        raise ValueError(f"cross_entropy: a 1-D target holds class labels and must be whole "
+                         f"numbers, got dtype {labels.dtype}")
+    if m and (labels.min() < 0 or labels.max() >= C):
+        raise ValueError(f"cross_entropy: labels must lie in [0, {C}) for {C} classes, got "
+                         f"values from {labels.min()} to {labels.max()}")
+    T = np.zeros((C, m), dtype)
+    T[labels.astype(np.intp), np.arange(m)] = 1
+    return T

@@ -1,0 +1,149 @@
+"""``fit``: the training loop (shuffled minibatches, a progress bar, a history); ``accuracy``."""
+
+from __future__ import annotations
+
+import numbers
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from autograd_core import Tensor
+
+from .layers import Rng, as_rng
+from .optim import Optimizer
+
+Loss = Callable[[Tensor, Any], Tensor]
+
+
+@dataclass
+class History:
+    """What ``fit`` measured, one entry per epoch.
+
+    ``loss[e]``: the mean loss over epoch ``e``'s minibatches, weighted by their sizes, each
+    measured in its forward pass, that is before that minibatch's step (with full batches:
+    the loss at the parameters the epoch started from). ``accuracy[e]``: the same for
+    ``nn.accuracy``, or None when not tracked.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] | None = None
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(epochs=0)"
+        text = f"History(epochs={len(self.loss)}, loss {self.loss[0]:.4g} → {self.loss[-1]:.4g}"
+        if self.accuracy:
+            text += f", accuracy {self.accuracy[0]:.3f} → {self.accuracy[-1]:.3f}"
+        return text + ")"
+
+
+def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss,
+        optimizer: Optimizer, epochs: int, batch_size: int | None = None, rng: Rng = None,
+        progress: bool = True, *, track_accuracy: bool = False) -> History:
+    """Train ``model`` on the columns of ``X`` and ``Y``; return the per-epoch ``History``.
+
+    Each epoch visits every example once: in minibatches of ``batch_size`` columns, in an
+    order shuffled by ``rng`` (a seed or generator; the last minibatch may be smaller), or,
+    with ``batch_size=None`` (or ``>= m``), as one full batch in the original order. For each
+    minibatch: ``optimizer.zero_grad()``, ``J = loss(model(X_b), Y_b)``, ``J.backward()``,
+    ``optimizer.step()``.
+
+    Args:
+        X: inputs ``(n_0, m)``. Y: targets ``(n_L, m)`` or class labels ``(m,)``.
+        loss: ``loss(prediction, target) -> scalar Tensor``, e.g. ``nn.binary_cross_entropy``.
+        progress: show a tqdm bar with the loss, on runs longer than a second and only when
+            standard error is a terminal.
+        track_accuracy: also record ``nn.accuracy`` per epoch in ``history.accuracy``.
+    """
+    X, Y, m = _check_data(X, Y)
+    epochs = _count(epochs, "epochs", 0)
+    full = batch_size is None or _count(batch_size, "batch_size", 1) >= m
+    generator = None if full else as_rng(rng)
+    history = History(accuracy=[] if track_accuracy else None)
+    show = bool(progress) and bool(getattr(sys.stderr, "isatty", lambda: False)())
+    with tqdm(total=epochs, disable=not show, delay=1.0, unit="epoch", dynamic_ncols=True,
+              leave=True) as bar:
+        for _ in range(epochs):
+            if full:
+                batches: Any = ((X, Y),)
+            else:
+                order = generator.permutation(m)
+                batches = ((X[:, cols], Y[..., cols])
+                           for cols in (order[i:i + batch_size] for i in range(0, m, batch_size)))
+            total_loss = total_hits = 0.0
+            for X_b, Y_b in batches:
+                optimizer.zero_grad()
+                prediction = model(X_b)
+                J = loss(prediction, Y_b)
+                J.backward()
+                optimizer.step()
+                size = X_b.shape[1]
+                total_loss += J.item() * size
+                if track_accuracy:
+                    total_hits += accuracy(prediction, Y_b) * size
+            history.loss.append(total_loss / m)
+            if track_accuracy:
+                history.accuracy.append(total_hits / m)
+            if show:
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)
+                bar.update()
+    return history
+
+
+def accuracy(prediction: Tensor | np.ndarray, target: Tensor | np.ndarray) -> float:
+    """The fraction of examples (columns) classified correctly, in [0, 1].
+
+    - One output row, ``prediction (1, m)`` of probabilities (a sigmoid output): class 1
+      where ``p > 0.5``, against 0/1 targets ``(1, m)`` or ``(m,)``.
+    - ``C > 1`` rows, ``prediction (C, m)`` of scores or probabilities: the class is the
+      argmax over axis 0, against integer labels ``(m,)`` or one-hot targets ``(C, m)``.
+    """
+    P, T = _values(prediction), _values(target)
+    if P.ndim != 2:
+        raise ValueError(f"accuracy: prediction must be (n, m), one example per column, got "
+                         f"shape {P.shape}")
+    C, m = P.shape
+    if C == 1:
+        if T.shape not in ((1, m), (m,)):
+            raise ValueError(f"accuracy: target has shape {T.shape}, expected (1, {m}) or "
+                             f"({m},) like the prediction (1, {m})")
+        predicted, labels = P[0] > 0.5, T.reshape(m) > 0.5
+    else:
+        if T.shape == (C, m):
+            labels = T.argmax(axis=0)
+        elif T.shape == (m,):
+            labels = T
+        else:
+            raise ValueError(f"accuracy: target has shape {T.shape}, expected labels ({m},) "
+                             f"or one-hot ({C}, {m}) for a prediction ({C}, {m})")
+        predicted = P.argmax(axis=0)
+    return float(np.mean(predicted == labels)) if m else float("nan")
+
+
+def _values(x: Tensor | np.ndarray) -> np.ndarray:
+    return np.asarray(x.data if isinstance(x, Tensor) else x)
+
+
+def _count(value: Any, name: str, lo: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < lo:
+        raise ValueError(f"fit: {name} must be an integer >= {lo}, got {value!r}")
+    return int(value)
+
+
+def _check_data(X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    X, Y = _values(X), _values(Y)
+    if X.ndim != 2:
+        raise ValueError(f"fit: X must be (n_0, m), one example per column, got shape {X.shape}")
+    if Y.ndim not in (1, 2) or Y.shape[-1] != X.shape[1]:
+        raise ValueError(f"fit: Y has shape {Y.shape}; expected (n_L, {X.shape[1]}) or "
+                         f"({X.shape[1]},), one target per column of X {X.shape}")
+    if X.shape[1] == 0:
+        raise ValueError("fit: X has no examples (m = 0)")
+    return X, Y, X.shape[1]
