@@ -1,0 +1,104 @@
+"""The four documents' closed-form backpropagation, in plain NumPy, each in its own notation.
+
+One module per document (``rojas`` 000, ``zhang`` 001, ``wichmann`` 002, ``blog`` 003), each
+with ``applicable(cache) -> (bool, reason)`` and formulation functions that take a
+:class:`ForwardCache` and return a :class:`BackpropResult`; ``errata`` holds every wrong printed
+equation with its printed and corrected form as NumPy functions. ``FORMULATIONS`` lists the
+formulation functions for a comparison loop. Nothing here imports ``autograd_core``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from . import blog, errata, rojas, wichmann, zhang
+from .losses import LOSSES, dJ_dA_L, loss_value
+from .network import Activation, ForwardCache, forward
+from .result import GRADIENTS, BackpropResult, NotApplicableError, Quantity
+
+
+class Formulation(NamedTuple):
+    """One document's formulation: its function and its applicability check."""
+
+    name: str
+    document: str
+    backprop: Callable[[ForwardCache], BackpropResult]
+    applicable: Callable[[ForwardCache], tuple[bool, str]]
+    summary: str
+
+
+FORMULATIONS: dict[str, Formulation] = {
+    f.name: f
+    for f in (
+        Formulation(
+            "rojas",
+            rojas.DOCUMENT,
+            rojas.backprop,
+            rojas.applicable,
+            "summary (A)-(D), batch, dA and dZ without 1/m",
+        ),
+        Formulation(
+            "zhang",
+            zhang.DOCUMENT,
+            zhang.backprop,
+            zhang.applicable,
+            "per-example delta recursion, steps 1)-3), mse",
+        ),
+        Formulation(
+            "wichmann",
+            wichmann.DOCUMENT,
+            wichmann.backprop,
+            wichmann.applicable,
+            "(5.1)-(5.2), any cost through Delta^(L) = dJ/dA^(L)",
+        ),
+        Formulation(
+            "wichmann_mse",
+            wichmann.DOCUMENT,
+            wichmann.backprop_mse,
+            wichmann.applicable_mse,
+            "(3.7) Delta^(L) = (A - T)/N, then (5.1)-(5.2)",
+        ),
+        Formulation(
+            "wichmann_sigmoid_cross_entropy",
+            wichmann.DOCUMENT,
+            wichmann.backprop_sigmoid_cross_entropy,
+            wichmann.applicable_sigmoid_cross_entropy,
+            "(3.12) H^(L) = (A - T)/N, then (5.1)-(5.2)",
+        ),
+        Formulation(
+            "wichmann_two_layer_tanh",
+            wichmann.DOCUMENT,
+            wichmann.two_layer_tanh,
+            wichmann.applicable_two_layer_tanh,
+            "section 6, (6.3)-(6.8), corrected",
+        ),
+        Formulation(
+            "blog",
+            blog.DOCUMENT,
+            blog.backprop,
+            blog.applicable,
+            "per-sample diag(f'(z)) Jacobians, averaged over N, mse",
+        ),
+    )
+}
+
+__all__ = [
+    "FORMULATIONS",
+    "GRADIENTS",
+    "LOSSES",
+    "Activation",
+    "BackpropResult",
+    "Formulation",
+    "ForwardCache",
+    "NotApplicableError",
+    "Quantity",
+    "blog",
+    "dJ_dA_L",
+    "errata",
+    "forward",
+    "loss_value",
+    "rojas",
+    "wichmann",
+    "zhang",
+]
