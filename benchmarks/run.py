@@ -1,0 +1,235 @@
+"""Training-step benchmark: autodiff against the hand-written closed-form NumPy step.
+
+One step = forward, backward, SGD update of a tanh-hidden, sigmoid-output MLP trained with
+binary cross-entropy, samples as columns. Three implementations of the same step run in
+interleaved rounds on the same data:
+
+- ``numpy``:  the closed-form equations written by hand (our floor: the same BLAS calls),
+- ``tensor``: raw ``autograd_core`` Tensor ops with a hand-written SGD update,
+- ``nn``:     ``nn.MLP`` + ``nn.binary_cross_entropy`` + ``nn.optim.SGD``.
+
+Reported: median step time per implementation and the median of same-round ratios to
+``numpy``. Then the per-op overhead, the peak memory of one step (tracemalloc), a 100,000-op
+chain's backward, and memory over 10,000 training steps.
+
+Usage: python benchmarks/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+
+import nn
+from autograd_core import Tensor, no_grad
+
+# (sizes, m, dtype): the issue's table
+CASES = [
+    ((2, 4, 1), 400, np.float64),
+    ((64, 64, 10), 256, np.float64),
+    ((784, 256, 128, 10), 256, np.float64),
+    ((784, 256, 128, 10), 256, np.float32),
+    ((784, 1024, 1024, 10), 1024, np.float64),
+    ((784, 1024, 1024, 10), 1024, np.float32),
+]
+LR = 0.1
+
+
+def make_problem(sizes, m, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((sizes[0], m)).astype(dtype)
+    Y = (rng.random((sizes[-1], m)) < 0.5).astype(dtype)
+    Ws = [(rng.standard_normal((n, k)) / np.sqrt(k)).astype(dtype)
+          for k, n in zip(sizes[:-1], sizes[1:])]
+    bs = [np.zeros((n, 1), dtype) for n in sizes[1:]]
+    return X, Y, Ws, bs
+
+
+# ---------------------------------------------------------------- the three steps
+
+
+def numpy_step_factory(X, Y, Ws, bs):
+    """The closed-form step, as a careful person writes it by hand."""
+    W = [w.copy() for w in Ws]
+    b = [v.copy() for v in bs]
+    m, L = X.shape[1], len(W)
+
+    def step() -> float:
+        A = [X]
+        for l in range(L):
+            Z = W[l] @ A[l] + b[l]
+            A.append(np.tanh(Z) if l < L - 1 else 1 / (1 + np.exp(-Z)))
+        P = A[L]
+        loss = -np.sum(Y * np.log(P) + (1 - Y) * np.log(1 - P)) / m
+        dZ = (P - Y) / m  # sigmoid + cross-entropy
+        for l in range(L - 1, -1, -1):
+            dW = dZ @ A[l].T
+            db = dZ.sum(axis=1, keepdims=True)
+            if l > 0:
+                dZ = (W[l].T @ dZ) * (1 - A[l] * A[l])
+            W[l] -= LR * dW
+            b[l] -= LR * db
+        return float(loss)
+
+    return step
+
+
+def tensor_step_factory(X, Y, Ws, bs):
+    """Raw Tensor ops: the network and the loss written out, SGD by hand."""
+    W = [Tensor(w.copy(), requires_grad=True) for w in Ws]
+    b = [Tensor(v.copy(), requires_grad=True) for v in bs]
+    params = W + b
+    Xt = Tensor(X)
+    L, m = len(W), X.shape[1]
+
+    def step() -> float:
+        A = Xt
+        for l in range(L):
+            Z = W[l] @ A + b[l]
+            A = Z.tanh() if l < L - 1 else Z.sigmoid()
+        loss = nn.binary_cross_entropy(A, Y)
+        loss.backward()
+        with no_grad():
+            for p in params:
+                p.data -= LR * p.grad
+                p.grad = None
+        return loss.item()
+
+    del m
+    return step
+
+
+def nn_step_factory(X, Y, Ws, bs):
+    """The library as a user writes it."""
+    model = nn.MLP([X.shape[0]] + [w.shape[0] for w in Ws], hidden="tanh", output="sigmoid")
+    for l, (w, v) in enumerate(zip(Ws, bs), start=1):
+        model.W[l].data = w.copy()
+        model.b[l].data = v.copy()
+    optimizer = nn.optim.SGD(model.parameters(), lr=LR)
+
+    def step() -> float:
+        optimizer.zero_grad()
+        loss = nn.binary_cross_entropy(model(X), Y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+FACTORIES = {"numpy": numpy_step_factory, "tensor": tensor_step_factory, "nn": nn_step_factory}
+
+
+# ---------------------------------------------------------------- measurement
+
+
+def time_steps(step: Callable[[], float], n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
+def bench_case(sizes, m, dtype, rounds: int, budget_s: float) -> dict:
+    X, Y, Ws, bs = make_problem(sizes, m, dtype)
+    steps = {name: make(X, Y, Ws, bs) for name, make in FACTORIES.items()}
+    losses = {name: step() for name, step in steps.items()}  # warm up, and agree
+    for name, value in losses.items():
+        assert abs(value - losses["numpy"]) <= 1e-4 * abs(losses["numpy"]), (name, losses)
+    per_round = max(1, int(budget_s / rounds / 3 / max(time_steps(steps["numpy"], 1), 1e-6)))
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            times[name].append(time_steps(step, per_round))
+    ratios = {name: statistics.median(t / f for t, f in zip(times[name], times["numpy"]))
+              for name in steps}
+    return {"median_s": {n: statistics.median(t) for n, t in times.items()}, "ratio": ratios}
+
+
+def peak_memory(sizes, m, dtype) -> dict[str, int]:
+    """Peak bytes NumPy allocates during one step beyond what the model already holds."""
+    X, Y, Ws, bs = make_problem(sizes, m, dtype)
+    result = {}
+    for name, make in FACTORIES.items():
+        step = make(X, Y, Ws, bs)
+        step()
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        step()
+        result[name] = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+    return result
+
+
+def chain_backward_seconds(n: int = 100_000) -> float:
+    x = Tensor(np.ones((1,)), requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.0
+    start = time.perf_counter()
+    y.backward(np.ones(1))
+    return time.perf_counter() - start
+
+
+def memory_over_training(steps: int) -> list[tuple[int, float]]:
+    """Traced NumPy/Python memory (MiB) while training the 64-64-10 network with nn."""
+    X, Y, Ws, bs = make_problem((64, 64, 10), 256, np.float64)
+    step = nn_step_factory(X, Y, Ws, bs)
+    tracemalloc.start()
+    marks = []
+    for i in range(1, steps + 1):
+        step()
+        if i in (100, steps // 4, steps // 2, 3 * steps // 4, steps):
+            marks.append((i, tracemalloc.get_traced_memory()[0] / 2**20))
+    tracemalloc.stop()
+    return marks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter budgets")
+    args = parser.parse_args()
+    rounds, budget = (5, 1.0) if args.quick else (15, 6.0)
+    print(f"{time.strftime('%Y-%m-%d')} | {platform.machine()} | {platform.processor() or ''} "
+          f"| Python {platform.python_version()} | NumPy {np.__version__}\n")
+    print("| network | m | dtype | NumPy by hand | raw Tensor | nn.MLP + SGD | "
+          "ratio Tensor | ratio nn |")
+    print("|---|---|---|---|---|---|---|---|")
+    for sizes, m, dtype in CASES:
+        r = bench_case(sizes, m, dtype, rounds, budget)
+        t = r["median_s"]
+        print(f"| {'-'.join(map(str, sizes))} | {m} | {np.dtype(dtype).name} | "
+              f"{_fmt(t['numpy'])} | {_fmt(t['tensor'])} | {_fmt(t['nn'])} | "
+              f"{r['ratio']['tensor']:.3f} | {r['ratio']['nn']:.3f} |", flush=True)
+
+    from overhead import measure  # same folder
+
+    o = measure(10 if args.quick else 30)
+    print(f"\nper-op overhead (100 elementwise ops, 4x4 float64, forward + backward): "
+          f"{o['engine_us']:.2f} us per op (NumPy by hand {o['numpy_us']:.2f} us)")
+    for sizes, m, dtype in [CASES[4]]:
+        mem = peak_memory(sizes, m, dtype)
+        print(f"peak memory of one step, {'-'.join(map(str, sizes))} m={m}: " +
+              ", ".join(f"{n} {v / 2**20:.1f} MiB" for n, v in mem.items()) +
+              f" (nn / numpy = {mem['nn'] / mem['numpy']:.3f})")
+    print(f"backward of a 100,000-op chain: {chain_backward_seconds():.3f} s")
+    n = 1_000 if args.quick else 10_000
+    marks = memory_over_training(n)
+    print(f"traced memory over {n} nn training steps (64-64-10): " +
+          ", ".join(f"step {i}: {mib:.2f} MiB" for i, mib in marks))
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f} us"
+
+
+if __name__ == "__main__":
+    main()
