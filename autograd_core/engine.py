@@ -112,9 +112,9 @@ def _fit(pg: np.ndarray, p: Tensor, op: type, i: int) -> np.ndarray:
 
 
 def _owned(g: np.ndarray, shared: set[int]) -> np.ndarray:
-    """``g`` as an array nobody else holds: views, pass-throughs and read-only ones are copied."""
-    if type(g) is not np.ndarray or id(g) in shared or g.base is not None \
-            or not g.flags.writeable:
+    """``g`` as an array nobody else holds: views (read-only broadcasts among them) and
+    pass-throughs are copied; a fresh result of a rule is kept as it is."""
+    if type(g) is not np.ndarray or g.base is not None or id(g) in shared:
         return np.array(g)
     return g
 

@@ -32,8 +32,10 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
-    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return g.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    summed = g.sum(axis=axes, keepdims=True)
+    return summed.reshape(shape) if lead else summed  # the bias column: (n, m) -> (n, 1)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -34,16 +34,16 @@ class TrackedArray(np.ndarray):
         self._version = getattr(obj, "_version", None) if self.base is not None else None
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        args = [a.view(np.ndarray) if isinstance(a, TrackedArray) else a for a in inputs]
         if method == "at":  # np.add.at(a, ...) writes its first argument
             _bump(inputs[0])
-        if out is not None:
-            for array in out:
-                _bump(array)
-            kwargs["out"] = tuple(_plain(a) for a in out)
-        result = getattr(ufunc, method)(*(_plain(a) for a in inputs), **kwargs)
-        if out is not None:  # `a += 1` rebinds `a` to this: hand back the tracked view
-            return out[0] if len(out) == 1 else out
-        return result
+        if out is None:
+            return getattr(ufunc, method)(*args, **kwargs)
+        for array in out:
+            _bump(array)
+        kwargs["out"] = tuple(_plain(a) for a in out)
+        getattr(ufunc, method)(*args, **kwargs)
+        return out[0] if len(out) == 1 else out  # `a += 1` rebinds `a` to the tracked view
 
     def __array_function__(self, func, types, args, kwargs):
         if func in _WRITES_FIRST_ARGUMENT and args:

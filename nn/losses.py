@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, functional
 
 
 def mse(prediction: Tensor, target: Any) -> Tensor:
@@ -29,20 +29,15 @@ def binary_cross_entropy(prediction: Tensor, target: Any) -> Tensor:
     """Cross-entropy of probabilities: ``J = −1/m Σ [t log p + (1 − t) log(1 − p)]``.
 
     ``prediction`` holds probabilities (a sigmoid output), ``target`` 0/1 labels (or any values
-    in [0, 1]), both ``(n, m)``; returns a scalar Tensor. Probabilities are clipped to
-    ``[ε, 1 − ε]`` (``ε`` the dtype's machine epsilon) before the logs, so the loss and its
-    gradient stay finite when ``p`` is exactly 0 or 1; inside that range the gradient is exact,
-    ``dJ/dP = (P − T) / (m P (1 − P))``, which with a sigmoid output gives ``dZ[L] = (A − T)/m``.
+    in [0, 1]), both ``(n, m)``; returns a scalar Tensor. One fused engine op
+    (``autograd_core.functional.binary_cross_entropy``): each log is clamped at −100, so the
+    loss and its gradient stay finite when ``p`` is exactly 0 or 1; elsewhere the gradient is
+    exact, ``dJ/dP = (P − T) / (m P (1 − P))``, which with a sigmoid output gives
+    ``dZ[L] = (A − T)/m``.
     """
     P = _prediction(prediction, "binary_cross_entropy")
     T = _target(target, P, "binary_cross_entropy")
-    eps = float(np.finfo(P.dtype).eps)  # 1 − eps is still below 1, so log(1 − p) is finite
-    P = P.clip(eps, 1 - eps)
-    if isinstance(T, Tensor):
-        log_likelihood = T * P.log() + (1 - T) * (1 - P).log()
-    else:
-        log_likelihood = P.log() * T + (1 - P).log() * (1 - T)
-    return log_likelihood.sum() * (-1 / P.shape[1])
+    return functional.binary_cross_entropy(P, T)
 
 
 def cross_entropy(logits: Tensor, target: Any) -> Tensor:
