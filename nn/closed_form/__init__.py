@@ -4,7 +4,10 @@ One module per document (``rojas`` 000, ``zhang`` 001, ``wichmann`` 002, ``blog`
 with ``applicable(cache) -> (bool, reason)`` and formulation functions that take a
 :class:`ForwardCache` and return a :class:`BackpropResult`; ``errata`` holds every wrong printed
 equation with its printed and corrected form as NumPy functions. ``FORMULATIONS`` lists the
-formulation functions for a comparison loop. Nothing here imports ``autograd_core``.
+formulation functions for a comparison loop; ``compare(model, X, T, loss)`` runs autodiff on an
+``nn.MLP`` and every applicable formulation, and reports every quantity's difference
+(:class:`Comparison`). The formulations and errata never import ``autograd_core``; only
+``compare`` and ``errata.report`` (the evidence against autodiff) run the engine.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from . import blog, errata, rojas, wichmann, zhang
+from .compare import Comparison, Row, compare
 from .losses import LOSSES, dJ_dA_L, loss_value
 from .network import Activation, ForwardCache, forward
 from .result import GRADIENTS, BackpropResult, NotApplicableError, Quantity
@@ -89,11 +93,14 @@ __all__ = [
     "LOSSES",
     "Activation",
     "BackpropResult",
+    "Comparison",
     "Formulation",
     "ForwardCache",
     "NotApplicableError",
     "Quantity",
+    "Row",
     "blog",
+    "compare",
     "dJ_dA_L",
     "errata",
     "forward",

@@ -6,7 +6,7 @@ Shared convention (DESIGN.md; all four documents agree on it): samples are colum
 from 1 and ``L`` is the output layer, so every per-layer sequence holds ``None`` at index 0
 (except ``A``, whose index 0 is ``X``).
 
-This package is plain NumPy: it never imports ``autograd_core`` or the rest of ``nn``.
+The formulations are plain NumPy: only ``compare`` and ``errata.report`` run the engine.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 ``ERRATA`` lists them (document order); ``evaluate(erratum, cache)`` runs the printed and the
 corrected form on a network; ``NOTES`` lists slips that change no computed value (typesetting,
-wording, extraction damage), which are recorded but not evaluated.
+wording, extraction damage), which are recorded but not evaluated. ``evidence()`` evaluates
+every erratum on a real ``nn.MLP`` against autodiff (``report``); ``render_markdown()`` and
+``python -m nn.closed_form.errata`` turn that into ``docs/errata.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from .entry import (
     Target,
     evaluate,
     relative_error,
+)
+from .report import (
+    NETWORKS,
+    Evidence,
+    Network,
+    errata_table,
+    evidence,
+    render_markdown,
+    write_markdown,
 )
 from .rojas_errata import ERRATA as _ROJAS
 from .wichmann_errata import ERRATA as _WICHMANN
@@ -111,13 +122,20 @@ def by_document(document: str) -> tuple[Erratum, ...]:
 __all__ = [
     "BY_KEY",
     "ERRATA",
+    "NETWORKS",
     "NOTES",
     "QUANTITIES",
     "Erratum",
     "Evaluation",
+    "Evidence",
+    "Network",
     "Note",
     "Target",
     "by_document",
+    "errata_table",
     "evaluate",
+    "evidence",
     "relative_error",
+    "render_markdown",
+    "write_markdown",
 ]
