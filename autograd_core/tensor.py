@@ -31,12 +31,14 @@ class Tensor:
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
-        if isinstance(data, Tensor):
-            data = data._data
-        array = _as_array(data)
+        # Memory shared with another tensor shares its version counter too, so an in-place
+        # write through either is seen by backward.
+        version = data._version if isinstance(data, Tensor | TrackedArray) else None
+        array = _as_array(data._data if isinstance(data, Tensor) else data)
         if requires_grad:
             _require_float(array, "Tensor")
-        self._data, self.grad, self._op, self._version = array, None, None, [0]
+        self._data, self.grad, self._op = array, None, None
+        self._version = version if version is not None else [0]
         self.requires_grad = bool(requires_grad)
         self.name = name
 

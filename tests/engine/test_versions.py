@@ -106,3 +106,12 @@ def test_results_computed_from_data_are_plain_arrays():
     for result in (w.data * 2, w.data + w.data, np.tanh(w.data), w.data @ w.data):
         assert type(result) is np.ndarray or np.isscalar(result)
     assert repr(w.data) == "array([1., 2.])"
+
+
+def test_a_tensor_made_from_another_tensors_data_shares_its_version_counter():
+    w = leaf([1.0, 2.0])
+    y = (w * w).sum()
+    Tensor(w.data).data[0] = 9.0  # same memory, so the same counter
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+    assert Tensor(w)._version is w._version
