@@ -1,0 +1,133 @@
+"""``backprop check`` and ``backprop graph``: compare autodiff with the documents' closed-form
+equations on a network given by options, and draw a network's computation graph."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+import nn
+from autograd_core import Tensor
+
+from .cli_common import (
+    LOSSES,
+    RANKDIRS,
+    add_command,
+    add_network_options,
+    check_network_options,
+    describe_network,
+    drawing_path,
+    nonnegative_float,
+    random_network,
+    render_graph,
+)
+from .closed_form import FORMULATIONS, compare
+from .closed_form.compare import ATOL, RTOL
+
+
+def add_check(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers, "check", "compare autodiff with every closed-form formulation",
+        "Compare autodiff gradients with every document's closed-form backpropagation.\n\n"
+        "A random network (xavier weights), a random batch X and targets T suited to the loss "
+        "run\nforward once; autodiff and each formulation compute dA, dZ, dW, db of every "
+        "layer, and the\ntable shows the largest differences. Exit status: 0 when every "
+        "applicable formulation\nagrees within the tolerances, 1 when one does not, 2 for a "
+        "usage error.",
+        """
+        backprop check
+        backprop check --sizes 3,5,4,2 --hidden relu --output identity --loss mse --m 8
+        backprop check --loss cross_entropy --output identity --sizes 4,6,3 --json
+        backprop check --formulation rojas --formulation wichmann --rtol 1e-10
+        """,
+    )
+    add_network_options(parser, m=16)
+    parser.add_argument("--formulation", action="append", choices=tuple(FORMULATIONS),
+                        metavar="NAME", dest="formulations",
+                        help="compare only this formulation (repeatable), one of %(choices)s "
+                             "(default: all)")
+    parser.add_argument("--rtol", type=nonnegative_float, default=RTOL,
+                        help="relative tolerance (default: %(default)g)")
+    parser.add_argument("--atol", type=nonnegative_float, default=ATOL,
+                        help="absolute tolerance (default: %(default)g)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON instead of a table")
+    parser.set_defaults(run=run_check, parser=parser)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    check_network_options(args.parser, args)
+    model, X, T = random_network(args)
+    formulations = list(dict.fromkeys(args.formulations)) if args.formulations else None
+    report = compare(model, X, T, loss=args.loss, formulations=formulations)
+    ok = bool(report.ok(rtol=args.rtol, atol=args.atol))
+    if args.json:
+        print(json.dumps(report.to_dict(rtol=args.rtol, atol=args.atol), indent=2))
+        return 0 if ok else 1
+    print(f"backprop check: {describe_network(args)}")
+    print()
+    print(report.table(rtol=args.rtol, atol=args.atol))
+    print()
+    skipped = {name for name, _ in report.not_applicable}
+    compared = [name for name in (formulations or FORMULATIONS) if name not in skipped]
+    tolerances = f"rtol={args.rtol:g}, atol={args.atol:g}"
+    if not compared:
+        print("backprop: warning: no requested formulation applies to this network: "
+              "nothing was compared", file=sys.stderr)
+    elif ok:
+        print(f"OK: {', '.join(compared)} agree with autodiff within {tolerances}")
+    else:
+        failed = sorted({row.formulation for row in report.failures(args.rtol, args.atol)})
+        print(f"DISAGREE: {', '.join(failed)} {'differs' if len(failed) == 1 else 'differ'} "
+              f"from autodiff beyond {tolerances}")
+    return 0 if ok else 1
+
+
+def add_graph(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers, "graph", "draw a network's computation graph to .svg, .png or .pdf",
+        "Draw a network's forward or backward computation graph into an SVG, PNG or PDF file."
+        "\n\nThe graph is that of the cost J of a random network (xavier weights) on a random "
+        "batch,\nnamed in the documents' notation (W[1], Z[1], A[1], ...).",
+        """
+        backprop graph -o forward.svg
+        backprop graph --backward -o backward.svg
+        backprop graph --sizes 3,5,2 --hidden relu --loss mse --show-grads --rankdir TB -o g.png
+        """,
+    )
+    add_network_options(parser, m=4)
+    parser.add_argument("--backward", action="store_true",
+                        help="draw the backward graph (the vector-Jacobian products) instead "
+                             "of the forward graph")
+    parser.add_argument("--show-grads", action="store_true",
+                        help="run J.backward() first and show every gradient in the drawing")
+    parser.add_argument("--rankdir", choices=RANKDIRS, default="LR",
+                        help="direction of the drawing: %(choices)s (default: %(default)s)")
+    parser.add_argument("--no-shapes", dest="show_shapes", action="store_false",
+                        help="leave the array shapes out of the labels")
+    parser.add_argument("-o", "--out", type=drawing_path, default=drawing_path("graph.svg"),
+                        metavar="PATH",
+                        help="the file to write; its suffix .svg, .png or .pdf picks the "
+                             "format (default: graph.svg)")
+    parser.set_defaults(run=run_graph, parser=parser)
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    check_network_options(args.parser, args)
+    model, X, T = random_network(args)
+    J = cost(model, X, T, args.loss)
+    if args.show_grads:
+        J.backward(retain_graph=args.backward)
+    path = render_graph(J, args.out, show_shapes=args.show_shapes, show_grads=args.show_grads,
+                        backward=args.backward, rankdir=args.rankdir)
+    kind = "backward" if args.backward else "forward"
+    print(f"wrote the {kind} graph of J for {describe_network(args)} to {path}")
+    return 0
+
+
+def cost(model: nn.MLP, X: np.ndarray, T: np.ndarray, loss: str) -> Tensor:
+    """``J = loss(model(X), T)``: the graph's root."""
+    return LOSSES[loss](model(X), T)

@@ -1,0 +1,137 @@
+"""``backprop train``: every built-in data set, options, save and load."""
+
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import nn
+from nn.cli import main
+
+
+def train(capsys, *argv):
+    status = main(["train", "--no-progress", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def results(out):
+    """``{part: (loss, accuracy %)}`` from the train/test lines."""
+    return {part: (float(loss), float(acc)) for part, loss, acc in
+            re.findall(r"^(train|test) +loss (\S+), accuracy (\S+) %", out, re.M)}
+
+
+def test_flower_with_few_epochs_prints_loss_and_accuracy(capsys):
+    status, out, _ = train(capsys, "--epochs", "20")
+    assert status == 0
+    assert "data      flower: 400 examples of 2 features, 2 classes" in out
+    assert "MLP([2, 4, 1]," in out
+    assert "training  20 epochs of sgd (lr 1.2), full batch, loss binary_cross_entropy" in out
+    loss, accuracy = results(out)["train"]
+    assert 0 < loss < 0.7 and 0 <= accuracy <= 100
+
+
+@pytest.mark.parametrize("data", ["xor", "moons", "spirals"])
+def test_toy_data_sets_train_with_their_defaults(data, capsys):
+    status, out, _ = train(capsys, "--data", data, "--epochs", "300")
+    assert status == 0
+    assert f"data      {data}: 200 examples" in out
+    assert results(out)["train"][1] > 80
+
+
+def test_sizes_are_the_hidden_widths_and_options_reach_the_model(capsys):
+    status, out, _ = train(capsys, "--data", "moons", "--sizes", "5,3", "--hidden", "relu",
+                           "--init", "he", "--optimizer", "adam", "--epochs", "3",
+                           "--batch-size", "50", "--test-fraction", "0.25")
+    assert status == 0
+    assert "MLP([2, 5, 3, 1]," in out and "relu(Z[1])" in out
+    assert "3 epochs of adam (lr 0.01), batches of 50" in out
+    assert "150 examples" not in out and "50 held out for testing" in out
+    assert set(results(out)) == {"train", "test"}
+
+
+def test_identity_output_trains_cross_entropy_with_one_output_per_class(capsys):
+    status, out, _ = train(capsys, "--data", "xor", "--output", "identity", "--epochs", "5")
+    assert status == 0
+    assert "MLP([2, 4, 2]," in out and "loss cross_entropy" in out
+
+
+def test_progress_option_reaches_fit(monkeypatch, capsys):
+    seen = []
+    real_fit = nn.fit
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["progress"])
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(nn, "fit", spy)
+    assert main(["train", "--epochs", "1"]) == 0
+    assert main(["train", "--epochs", "1", "--no-progress"]) == 0
+    assert seen == [True, False]
+
+
+def test_save_then_load_gives_the_same_model(tmp_path, capsys):
+    path = tmp_path / "flower.npz"
+    common = ["--sizes", "6", "--epochs", "50", "--batch-size", "64", "--momentum", "0.5",
+              "--lr", "0.3", "--test-fraction", "0.2"]
+    status, out, _ = train(capsys, *common, "--save", str(path))
+    assert status == 0 and f"saved     {path}" in out
+    trained = results(out)
+    with np.load(path) as archive:
+        assert sorted(archive.files) == ["layer1.bias", "layer1.weight", "layer2.bias",
+                                         "layer2.weight"]
+        assert archive["layer1.weight"].shape == (6, 2)
+    status, out, _ = train(capsys, "--sizes", "6", "--test-fraction", "0.2", "--epochs", "0",
+                           "--load", str(path))
+    assert status == 0
+    assert f"loaded    {path}" in out and "training  none (--epochs 0)" in out
+    assert results(out) == trained
+    status, out, _ = train(capsys, "--sizes", "6", "--epochs", "0", "--test-fraction", "0.2",
+                           "--seed", "5")  # the same network untrained is different
+    assert results(out) != trained
+
+
+def test_loading_a_file_of_another_network_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "six.npz"
+    assert train(capsys, "--sizes", "6", "--epochs", "1", "--save", str(path))[0] == 0
+    status, out, err = train(capsys, "--epochs", "0", "--load", str(path))
+    assert status == 2 and out == ""
+    assert err.startswith("backprop: error: nn.load:")
+    assert "this network is [2, 4, 1]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    (b"not a zip archive", "is not an .npz file"),
+])
+def test_a_missing_or_damaged_load_file_is_a_clear_error(content, message, tmp_path, capsys):
+    path = tmp_path / "params.npz"
+    if content is not None:
+        path.write_bytes(content)
+    status, out, err = train(capsys, "--epochs", "0", "--load", str(path))
+    assert status == 2 and out == ""
+    assert err.startswith("backprop: error: nn.load:") and message in err
+
+
+def test_unwritable_save_path_is_a_clear_error(tmp_path, capsys):
+    status, _, err = train(capsys, "--epochs", "1", "--save",
+                           str(tmp_path / "no" / "such" / "dir.npz"))
+    assert status == 2 and err.startswith("backprop: error: cannot save to")
+
+
+def test_digits_without_scikit_learn_names_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # as if not installed
+    status, out, err = train(capsys, "--data", "digits", "--epochs", "1")
+    assert status == 2 and out == ""
+    assert err.startswith("backprop: error: --data digits:")
+    assert "pip install 'autograd-core[digits]'" in err
+
+
+def test_digits_trains_with_a_test_split(capsys):
+    pytest.importorskip("sklearn", reason="digits needs scikit-learn")
+    status, out, _ = train(capsys, "--data", "digits", "--epochs", "2")
+    assert status == 0
+    assert "1797 examples of 64 features, 10 classes, 360 held out for testing" in out
+    assert "MLP([64, 32, 10]," in out and "loss cross_entropy" in out
+    assert results(out)["test"][1] > 80
