@@ -58,6 +58,8 @@ def cross_entropy(logits: Tensor, target: Any) -> Tensor:
             T = _one_hot(labels, C, m, Z.dtype)
         else:
             T = _target(labels, Z, "cross_entropy")
+    if not isinstance(T, Tensor):
+        T = Tensor(T, name="Y")
     return (Z.log_softmax(axis=0) * T).sum() * (-1 / m)
 
 
@@ -72,8 +74,9 @@ def _prediction(prediction: Any, loss: str, what: str = "prediction") -> Tensor:
     return P
 
 
-def _target(target: Any, like: Tensor, loss: str) -> Tensor | np.ndarray:
-    """The target as an array of ``like``'s dtype (a Tensor that requires grad stays one)."""
+def _target(target: Any, like: Tensor, loss: str) -> Tensor:
+    """The target as a constant Tensor named ``Y`` (as drawings show it) of ``like``'s dtype;
+    a Tensor that requires grad stays itself."""
     if isinstance(target, Tensor) and target.requires_grad:
         T: Tensor | np.ndarray = target
     else:
@@ -86,6 +89,9 @@ def _target(target: Any, like: Tensor, loss: str) -> Tensor | np.ndarray:
             else ""
         raise ValueError(f"{loss}: target has shape {T.shape}, expected {like.shape} like "
                          f"the prediction{hint}")
+    if isinstance(T, np.ndarray):
+        name = target.name if isinstance(target, Tensor) and target.name else "Y"
+        T = Tensor(T, name=name)
     return T
 
 
