@@ -1,0 +1,46 @@
+"""Drawings of computation graphs, in the documents' notation, good enough for a lecture.
+
+>>> from autograd_core import Tensor, viz
+>>> W = Tensor([[1.0, 2.0]], requires_grad=True, name="W[1]")
+>>> X = Tensor([[3.0], [4.0]], name="A[0]")
+>>> J = (W @ X).tanh().sum()
+>>> dot = viz.draw(J)                      # a graphviz.Digraph; dot.source is the DOT text
+>>> "W<sup>[1]</sup>" in dot.source
+True
+>>> viz.render(J, "graph.svg", backward=True)  # doctest: +SKIP
+
+``draw(root, *, show_shapes=True, show_grads=False, backward=False, rankdir="LR",
+max_ops=None, legend=False)`` returns the drawing; ``render(root, path, **draw_options)``
+writes it as ``.svg``, ``.png`` or ``.pdf`` (by the suffix) with the system ``dot`` when it
+is on PATH and otherwise with the Graphviz inside the ``pygraphviz`` wheel, so ``pip install``
+is enough. Drawings show themselves inline in Jupyter.
+
+What the picture shows (``LEGEND``; ``draw(..., legend=True)`` adds it as a key):
+
+"""
+
+from ._draw import LEGEND, Drawing, draw
+from ._render import FORMATS, to_bytes
+from ._render import write as _write
+
+__doc__ = (__doc__ or "") + LEGEND  # the key, from the one place that defines the styles
+
+__all__ = ["FORMATS", "LEGEND", "Drawing", "draw", "render", "to_bytes"]
+
+
+def render(root, path, *, dpi: float | None = None, **draw_options):
+    """Draw ``root`` and write the picture to ``path``; the suffix picks svg, png or pdf.
+
+    ``root`` is a Tensor (``draw_options`` go to ``draw``) or a drawing made by ``draw``.
+    ``dpi`` sets the resolution of a PNG (Graphviz's default is 96; 150-200 suits slides).
+    Returns the path as a ``pathlib.Path``. Raises ``RuntimeError`` naming what was tried if
+    neither the system ``dot`` nor pygraphviz's Graphviz can make the picture.
+    """
+    if isinstance(root, Drawing):
+        if draw_options:
+            raise TypeError(f"render: draw options {sorted(draw_options)} apply to a Tensor, "
+                            f"not to a drawing already made")
+        drawing = root
+    else:
+        drawing = draw(root, **draw_options)
+    return _write(drawing.source, path, dpi)

@@ -1,0 +1,512 @@
+"""``draw``: a ``Graph`` (``_graph.py``) as a ``graphviz.Digraph``, styled for a lecture."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import graphviz
+
+from . import _graph, _labels, _render
+from ._graph import CONSTANT, INPUT, INTERMEDIATE, PARAMETER, Graph
+
+# ---------------------------------------------------------------- the look (see LEGEND)
+
+FONT = "Helvetica,Arial,sans-serif"
+INK, MUTED, EDGE = "#222222", "#6B6B6B", "#5C5C5C"
+GRADIENT = "#D55E00"  # vermilion (Okabe-Ito): gradient flow
+STYLES = {  # kind: (fill, border)
+    PARAMETER: ("#FFE8C2", "#E69F00"),  # orange: what training learns
+    INPUT: ("#D9ECFA", "#0072B2"),  # blue: data
+    INTERMEDIATE: ("#FFFFFF", "#8F8F8F"),
+    "loss": ("#FAD9CE", "#D55E00"),  # the root
+}
+OP_FILL, OP_BORDER = "#ECECEC", "#B5B5B5"
+RULE_FILL = "#FFF3EB"
+CLUSTER_FILLS = ("#F3F5F8", "#E6EBF1", "#DAE1EA")  # by nesting depth
+CLUSTER_BORDER = "#C3CCD8"
+SMALL = 10  # point size of shapes, summaries and captions
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+FANOUT = 16  # a tensor used by more ops than this is drawn again beside each use
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that shows itself in Jupyter without a system Graphviz.
+
+    Inline display renders through ``autograd_core.viz``'s renderer (the system ``dot`` if it
+    is on PATH, else the Graphviz inside the ``pygraphviz`` wheel). Everything else is the
+    ``graphviz`` package's: ``.source`` is the DOT text.
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        return _render.to_bytes(self.source, "svg").decode("utf-8")
+
+    def _repr_image_png(self) -> bytes:
+        return _render.to_bytes(self.source, "png")
+
+    def _repr_image_jpeg(self) -> bytes:  # not offered: Jupyter asks for svg or png
+        raise NotImplementedError("autograd_core.viz renders svg, png or pdf")
+
+
+def draw(root: Any, *, show_shapes: bool = True, show_grads: bool = False,
+         backward: bool = False, rankdir: str = "LR", max_ops: int | None = None,
+         legend: bool = False) -> Drawing:
+    """The computation graph that produced ``root``, as a ``graphviz.Digraph``.
+
+    Args:
+        root: the Tensor to draw the graph of (usually the loss ``J``).
+        show_shapes: write each tensor's shape (``4×2``) under its name.
+        show_grads: also summarise values and gradients: ``= 0.693`` or ``[min, max]`` for a
+            value, ``= 0.12`` or ``‖·‖ = 0.034`` (the Euclidean norm) for ``.grad`` where it is
+            set (leaves, and ``retain_grad()`` tensors such as ``nn.MLP``'s ``Z[l]``, ``A[l]``,
+            after ``backward()``).
+        backward: draw the gradient flow instead: the same layout, arrows reversed, each
+            tensor labelled with its gradient's name (``dW[1]``) and each op with its local
+            rules (``dW[2] = dZ[2] A[1]ᵀ``).
+        rankdir: ``"LR"`` (inputs on the left), ``"TB"`` (top to bottom), ``"RL"``, ``"BT"``.
+        max_ops: draw at most this many ops: the first half and the last half in evaluation
+            order; one dashed box stands for the middle and counts what it hides. ``None``
+            draws every op.
+        legend: add a key explaining the colours and shapes (see ``LEGEND``).
+
+    Returns:
+        A ``Drawing`` (a ``graphviz.Digraph``); the same graph always gives the same
+        ``.source``, byte for byte. ``render(root, path)`` writes it to a file.
+    """
+    if not hasattr(root, "parents") or not hasattr(root, "requires_grad"):
+        raise TypeError(f"draw: expects a Tensor, got {type(root).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if max_ops is not None and (isinstance(max_ops, bool) or not isinstance(max_ops, int)
+                                or max_ops < 2):
+        raise ValueError(f"draw: max_ops must be an integer >= 2 or None, got {max_ops!r}")
+    graph = Graph(root)
+    return _Builder(graph, show_shapes, show_grads, backward, rankdir, max_ops, legend).build()
+
+
+class _Builder:
+    def __init__(self, graph: Graph, show_shapes: bool, show_grads: bool, backward: bool,
+                 rankdir: str, max_ops: int | None, legend: bool) -> None:
+        self.g, self.show_shapes, self.show_grads = graph, show_shapes, show_grads
+        self.backward, self.rankdir, self.legend = backward, rankdir, legend
+        self.grads = _graph.gradient_names(graph) if backward else None
+        self.hidden = _hide_middle(graph, max_ops)
+        self.scopes: dict[Any, int] = {}  # Scope -> cluster number, in order of appearance
+        self.members: dict[Any, list[tuple[str, str, dict]]] = {None: []}
+        self.edges: list[tuple[str, str, dict]] = []
+        self.placed: dict[str, Any] = {}  # node -> the scope box it is drawn in
+        self.ranks: list[tuple[str, str]] = []  # (leaf, op) drawn side by side
+        self.sources: dict[tuple[int, int], str] = {}  # (user, position) -> a copy's node
+
+    # ------------------------------------------------------------ assembly
+
+    def build(self) -> Drawing:
+        g, hidden = self.g, self.hidden
+        copies = self._plan_copies()
+        beside = self._plan_ranks(copies)
+        for i, t in enumerate(g.tensors):
+            if hidden[i]:
+                continue
+            attrs = self._tensor_attrs(i)
+            if i not in beside:
+                attrs["group"] = "chain"
+            self._add(self._scope_of(i), f"t{i}", self._tensor_label(i), attrs)
+            for number, (j, _) in enumerate(copies.get(i, ()), 1):
+                attrs = self._tensor_attrs(i)
+                if "style" in attrs:
+                    attrs["style"] += ",dashed"
+                self._add(self._scope_of(j) if g.kinds[i] != INPUT else None, f"t{i}_{number}",
+                          self._tensor_label(i), attrs)
+                self.ranks.append((f"t{i}_{number}", f"op{j}"))
+            if t.is_leaf:
+                continue
+            self._add(self._scope_of(i), f"op{i}", self._op_label(i),
+                      dict(self._op_attrs(i), group="chain"))
+            sources = [self.sources.get((i, k), f"t{g.index[p]}") for k, p in enumerate(t.parents)]
+            for k, p in enumerate(t.parents):
+                self._edge(sources[k], f"op{i}", p.requires_grad, k)
+            self._edge(f"op{i}", f"t{i}", True, 0)
+            self._keep_boxes_apart(i, sources, beside)
+        self.ranks += [(f"t{leaf}", f"op{op}") for leaf, op in beside.items()]
+        if any(hidden):
+            self._summarise()
+        return self._emit()
+
+    def _plan_ranks(self, copies: dict) -> dict[int, int]:
+        """Leaves drawn beside the op that uses them (same rank), off the main line.
+
+        Each op has one input on the line through the drawing (its first computed input, else
+        its first input): ``X → @ → W[1]A[0] → + → Z[1] → tanh → A[1] → ...``. Its other
+        inputs that are leaves used only here (``W[1]``, ``b[1]``, ``Y``, constants) sit
+        next to it, so the line stays straight and the layer boxes stand in a row.
+        """
+        g, hidden = self.g, self.hidden
+        beside: dict[int, int] = {}
+        for i, t in enumerate(g.tensors):
+            if t.is_leaf or hidden[i]:
+                continue
+            parents = t.parents
+            line = next((p for p in parents if not p.is_leaf),
+                        next((p for p in parents if g.kinds[g.index[p]] == INPUT), parents[0]))
+            for p in parents:
+                j = g.index[p]
+                if p is not line and p.is_leaf and len(g.consumers[j]) == 1 and j not in copies:
+                    beside[j] = i
+        return beside
+
+    def _keep_boxes_apart(self, i: int, sources: list[str], beside: dict[int, int]) -> None:
+        """Rank a leaf drawn in a scope box after the op's inputs coming from outside it.
+
+        Else a shared ``W`` may share a rank with the ``A`` coming into its layer, and the
+        layer boxes, which may not overlap, are stacked like stairs instead of standing in a
+        row. An invisible edge says so. (Leaves drawn beside their op need none.)
+        """
+        g = self.g
+        parents = g.tensors[i].parents
+        for k, leaf in enumerate(parents):
+            inside = self.placed.get(sources[k])
+            if not leaf.is_leaf or inside is None or g.index[leaf] in beside:
+                continue
+            for k2 in range(len(parents)):
+                if k2 != k and not _within(self.placed.get(sources[k2]), inside):
+                    self.edges.append((sources[k2], sources[k], {"style": "invis"}))
+
+    def _add(self, scope: Any, node: str, label: str, attrs: dict) -> None:
+        self.placed[node] = scope
+        self.members.setdefault(scope, []).append((node, label, attrs))
+
+    def _edge(self, tail: str, head: str, carries_gradient: bool, k: int) -> None:
+        attrs: dict[str, str] = {}
+        if self.backward:
+            attrs = {"dir": "back", "color": GRADIENT, "penwidth": "1.4"} if carries_gradient \
+                else {"style": "dashed", "color": "#BBBBBB", "arrowhead": "none"}
+        self.edges.append((tail, head, attrs))
+
+    def _emit(self) -> Drawing:
+        """The DOT body, written here (the graphviz package's quoting of 30,000 attribute
+        lists takes seconds): nodes by scope box, boxes nested, then edges and ranks."""
+        lines: dict[Any, list[str]] = {None: [], **{scope: [] for scope in self.scopes}}
+        for scope, nodes in self.members.items():
+            lines[scope] += [f"{node} [label=<{label}>{_attributes(attrs)}]"
+                             for node, label, attrs in nodes]
+        for scope in sorted(self.scopes, key=_depth, reverse=True):  # innermost first
+            fill = CLUSTER_FILLS[min(_depth(scope), len(CLUSTER_FILLS) - 1)]
+            box = {"label": f"<{_labels.html(scope.label)}>", "labeljust": "l",
+                   "fontsize": "12", "fontcolor": MUTED, "style": "rounded,filled",
+                   "fillcolor": fill, "color": CLUSTER_BORDER, "margin": "10"}
+            lines[scope.parent] += [f"subgraph cluster_{self.scopes[scope]} {{",
+                                    f"\tgraph [{_attributes(box).strip()}]",
+                                    *("\t" + line for line in lines[scope]), "}"]
+        body = lines[None]
+        body += [f"{tail} -> {head}" + (f" [{_attributes(attrs).strip()}]" if attrs else "")
+                 for tail, head, attrs in self.edges]
+        body += [f"{{rank=same; {leaf}; {op}}}" for leaf, op in self.ranks]
+        graph_attrs = self._graph_attrs()
+        if self.legend:  # the graph's own label: under the drawing, outside its layout
+            graph_attrs.update(label=f"<{_legend(self.backward)}>", labelloc="b",
+                               labeljust="l", fontsize=str(SMALL + 1))
+        return Drawing(name="autograd", graph_attr=graph_attrs,
+                       node_attr={"fontname": FONT, "fontsize": "14", "fontcolor": INK,
+                                  "penwidth": "1.2", "margin": "0.08,0.04", "height": "0.3"},
+                       edge_attr={"color": EDGE, "arrowsize": "0.7", "penwidth": "1.1"},
+                       body=[f"\t{line}\n" for line in body])
+
+    def _graph_attrs(self) -> dict[str, str]:
+        return {"rankdir": self.rankdir, "fontname": FONT, "bgcolor": "white", "pad": "0.25",
+                "nodesep": "0.22", "ranksep": "0.32", "newrank": "true"}
+
+    # ------------------------------------------------------------ placement
+
+    def _scope_of(self, i: int) -> Any:
+        """The scope box a node goes in: an op's own; a leaf's, the one its uses share."""
+        g = self.g
+        kind = g.kinds[i]
+        if kind == INTERMEDIATE:
+            scope = g.tensors[i].scope
+        elif kind == INPUT:
+            return None
+        else:
+            scope = _common([g.tensors[j].scope for j, _ in g.consumers[i]])
+        if scope is not None and scope not in self.scopes:
+            for s in scope.path():  # outermost first, so numbers follow first appearance
+                self.scopes.setdefault(s, len(self.scopes))
+        return scope
+
+    def _plan_copies(self) -> dict[int, list[tuple[int, int]]]:
+        """A tensor used by more than ``FANOUT`` ops is drawn again beside each later use.
+
+        One edge per use from a single node would cost Graphviz a node per rank each edge
+        crosses: a weight shared by the 10,000 adds of a loop would take it hours (or crash
+        it). Returns, per such tensor, the uses ``(user, position)`` that get a copy.
+        """
+        g, hidden = self.g, self.hidden
+        copies: dict[int, list[tuple[int, int]]] = {}
+        for i, uses in enumerate(g.consumers):
+            uses = [u for u in uses if not hidden[u[0]]]
+            if hidden[i] or len(uses) <= FANOUT:
+                continue
+            copies[i] = uses[1:]
+            for number, use in enumerate(uses[1:], 1):
+                self.sources[use] = f"t{i}_{number}"
+        return copies
+
+    def _summarise(self) -> None:
+        """One dashed box for the hidden middle, wired to the drawn ops around it."""
+        g, hidden = self.g, self.hidden
+        ops = Counter(g.tensors[i].op.name for i in range(len(g))
+                      if hidden[i] and g.kinds[i] == INTERMEDIATE)
+        kinds = sorted(ops.items(), key=lambda item: (-item[1], item[0]))
+        what = ", ".join(f"{name} ×{count:,}" for name, count in kinds[:3])
+        if len(kinds) > 3:
+            what += ", …"
+        n = sum(ops.values())
+        label = (f"⋯ {n:,} op{'s' if n != 1 else ''} not drawn ⋯<br/>"
+                 f'<font point-size="{SMALL}" color="{MUTED}">{_labels.html(what)}</font>')
+        self._add(None, "hidden", label, {"shape": "box", "style": "rounded,dashed",
+                                          "color": MUTED, "fontcolor": MUTED})
+        into, out_of = [], []
+        for j in range(len(g)):
+            if g.kinds[j] != INTERMEDIATE:
+                continue
+            for p in g.tensors[j].parents:
+                i = g.index[p]
+                if hidden[j] and not hidden[i] and i not in into:
+                    into.append(i)
+                if not hidden[j] and hidden[i] and j not in out_of:
+                    out_of.append(j)
+        for i in into:
+            self._edge(f"t{i}", "hidden", g.tensors[i].requires_grad, 0)
+        for j in out_of:
+            self._edge("hidden", f"op{j}", True, 0)
+
+    # ------------------------------------------------------------ labels
+
+    def _tensor_label(self, i: int) -> str:
+        g, t = self.g, self.g.tensors[i]
+        name, kind = g.names[i], g.kinds[i]
+        lines = []
+        if kind == CONSTANT:
+            lines.append(_labels.html(name.text))
+            if self.show_shapes and math.prod(t.shape) != 1:
+                lines.append(_small(_labels.shape(t.shape)))
+            return "<br/>".join(lines)
+        if self.backward and t.requires_grad:
+            text = _labels.html(self.grads[i])
+        else:
+            text = _labels.html(name.text)
+        lines.append(f"<b>{text}</b>" if name.user else text)
+        if self.show_shapes:
+            dtype = "" if str(t.dtype) == "float64" else f" {t.dtype}"
+            lines.append(_small(_labels.shape(t.shape) + dtype))
+        if self.backward and i == g.root and t.requires_grad and math.prod(t.shape) == 1 \
+                and t.grad is None:
+            lines.append(_small("= 1 (the seed)", GRADIENT))
+        if self.show_grads:
+            if not self.backward:
+                lines.append(_small(_labels.values(t.data)))
+            if t.grad is not None:
+                prefix = "" if self.backward else "grad "
+                lines.append(_small(prefix + _labels.gradient(t.grad), GRADIENT))
+        return "<br/>".join(lines)
+
+    def _tensor_attrs(self, i: int) -> dict[str, str]:
+        g, t = self.g, self.g.tensors[i]
+        kind = g.kinds[i]
+        tip = f"{_labels.plain(g.names[i].text)}: {kind}, shape {t.shape}, {t.dtype}"
+        if kind == CONSTANT:
+            return {"shape": "plaintext", "fontsize": str(SMALL + 1), "fontcolor": MUTED,
+                    "height": "0.2", "tooltip": tip}
+        fill, border = STYLES["loss" if i == g.root and kind == INTERMEDIATE else kind]
+        attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": fill, "color": border,
+                 "tooltip": tip}
+        if i == g.root:
+            attrs["penwidth"] = "2.2"
+        if self.backward and not t.requires_grad:  # no gradient reaches it
+            attrs.update(style="rounded,dashed", color="#BBBBBB", fontcolor=MUTED)
+        return attrs
+
+    def _op_label(self, i: int) -> str:
+        t = self.g.tensors[i]
+        glyph, caption = _op_text(t)
+        if self.backward:
+            rules = _graph.rules(self.g, self.grads, i) or ["(passes the gradient on)"]
+            head = _small(_labels.html(caption or glyph))
+            return head + '<br align="left"/>' + "".join(
+                _labels.html(r) + '<br align="left"/>' for r in rules)
+        main = f'<font point-size="15">{glyph}</font>'
+        return main + ("<br/>" + _small(_labels.html(caption)) if caption else "")
+
+    def _op_attrs(self, i: int) -> dict[str, str]:
+        doc = (self.g.tensors[i].op.__doc__ or self.g.tensors[i].op.name).strip()
+        tip = (doc.splitlines()[0])
+        if self.backward:
+            return {"shape": "box", "style": "rounded,filled", "fillcolor": RULE_FILL,
+                    "color": GRADIENT, "fontsize": "13", "tooltip": tip}
+        return {"shape": "ellipse", "style": "filled", "fillcolor": OP_FILL, "color": OP_BORDER,
+                "margin": "0.04,0.02", "tooltip": tip}
+
+
+def _small(text: str, color: str = MUTED) -> str:
+    return f'<font point-size="{SMALL}" color="{color}">{text}</font>'
+
+
+_BARE = re.compile(r"-?(?:\.\d+|\d+(?:\.\d*)?)|[A-Za-z_][A-Za-z_0-9]*")
+
+
+_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+
+
+def _attributes(attrs: dict[str, str]) -> str:
+    """`` key=value`` pairs for DOT, values quoted where needed (HTML labels pass as they are)."""
+    return "".join(f" {key}={_quote(value, key == 'label')}" for key, value in attrs.items())
+
+
+def _quote(value: str, html: bool = False) -> str:
+    if html and value.startswith("<") and value.endswith(">"):
+        return value
+    if _BARE.fullmatch(value) and value.lower() not in _KEYWORDS:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _depth(scope: Any) -> int:
+    return len(scope.path()) - 1
+
+
+def _within(scope: Any, box: Any) -> bool:
+    """Is ``scope`` ``box`` or inside it?"""
+    while scope is not None:
+        if scope is box:
+            return True
+        scope = scope.parent
+    return False
+
+
+def _common(scopes: list[Any]) -> Any:
+    """The innermost scope containing every one of ``scopes`` (None if they share none)."""
+    if not scopes or any(s is None for s in scopes):
+        return None
+    common = scopes[0].path()
+    for s in scopes[1:]:
+        path = s.path()
+        n = 0
+        while n < min(len(common), len(path)) and common[n] is path[n]:
+            n += 1
+        common = common[:n]
+    return common[-1] if common else None
+
+
+def _hide_middle(graph: Graph, max_ops: int | None) -> list[bool]:
+    """Which tensors the drawing leaves out: the ops between the first and last max_ops/2."""
+    hidden = [False] * len(graph)
+    ops = [i for i, kind in enumerate(graph.kinds) if kind == INTERMEDIATE]
+    if max_ops is None or len(ops) <= max_ops:
+        return hidden
+    head = (max_ops + 1) // 2
+    for i in ops[head:len(ops) - (max_ops - head)]:
+        hidden[i] = True
+    for i, kind in enumerate(graph.kinds):  # leaves that only hidden ops use
+        if kind != INTERMEDIATE and all(hidden[j] for j, _ in graph.consumers[i]):
+            hidden[i] = True
+    return hidden
+
+
+# ---------------------------------------------------------------- what an op node says
+
+_CAPTIONS = {"neg": "negate", "pow": "power", "getitem": "index", "reshape": "reshape",
+             "binary_cross_entropy": "binary cross-entropy", "matmul": "matmul"}
+
+
+def _op_text(t: Any) -> tuple[str, str]:
+    """(glyph as HTML, caption as plain text) for the op that made ``t``."""
+    op, params = t.op, t.params
+    name = op.name
+    shapes = [p.shape for p in t.parents]
+    broadcast = any(s != t.shape for s in shapes)
+    glyph = _labels.html(op.symbol)
+    if name == "add":
+        return glyph, "broadcast add" if broadcast else "add"
+    if name == "mul":
+        if any(math.prod(s) == 1 for s in shapes) and math.prod(t.shape) != 1:
+            return "×", "scale"
+        return glyph, "broadcast product" if broadcast else "Hadamard product"
+    if name == "pow":
+        return f"x<sup>{_labels.html(_labels.number(params.get('p', 0)))}</sup>", "power"
+    if name == "sum":
+        axis = params.get("axis")
+        word = "" if axis is None else _labels.axes_word(tuple(axis), len(shapes[0]))
+        return glyph, f"sum over {word}" if word else "sum"
+    caption = _CAPTIONS.get(name, name.replace("_", " "))
+    if caption == op.symbol:
+        caption = ""
+    extras = []
+    for key, value in params.items():
+        if key == "axis" and value is not None:
+            extras.append("axis " + ",".join(map(str, value)))
+        elif key == "slope":
+            extras.append(f"slope {_labels.number(value)}")
+        elif key in ("lo", "hi"):
+            if key == "lo":
+                lo, hi = params.get("lo"), params.get("hi")
+                extras.append(f"[{'−∞' if lo is None else _labels.number(lo)}, "
+                              f"{'∞' if hi is None else _labels.number(hi)}]")
+        elif key == "shape":
+            extras.append("→ " + _labels.shape(tuple(value)))
+        elif key == "index":
+            text = repr(value)
+            extras.append(text if len(text) <= 20 else text[:19] + "…")
+        elif key not in ("keepdims", "axes"):
+            extras.append(f"{key} {value}")
+    caption = " ".join([caption, *extras]).strip()
+    return glyph, caption
+
+
+# ---------------------------------------------------------------- the key
+
+LEGEND = """\
+Forward drawing (draw(root)):
+  orange box        parameter: a leaf that requires grad (W[l], b[l])
+  blue box          input: a named leaf without grad (X or A[0], Y)
+  grey text         constant: an unnamed operand (a scalar shows its value, 1/400;
+                    an array its placeholder c_k and shape)
+  white box         intermediate: bold if named (Z[l], A[l]), else a derived label
+                    (W[1]A[0], tanh(Z[1])) or a placeholder v_k
+  red box, thick    the root (the loss J)
+  grey ellipse      an op: its symbol and what it does (matmul, broadcast add, ...)
+  shaded boxes      module scopes (nn.MLP: one box per layer, inside one for the model)
+  dashed box        with max_ops: the ops left out, counted
+  dashed tensor     the same tensor drawn again near a far use (tensors used many times)
+Backward drawing (draw(root, backward=True)): the same layout with
+  vermilion arrows  the gradient flowing from each op back to its inputs
+  op boxes          the op's local rules: dW[2] = dZ[2] A[1]ᵀ; += where a tensor feeds
+                    several ops (the contributions add up); Σ_cols where a broadcast
+                    operand's gradient is summed back to its shape
+  tensor labels     each tensor's gradient (dZ[1]); dashed and grey: no gradient
+"""
+
+
+def _legend(backward: bool) -> str:
+    """The key as one row of an HTML table: a swatch and a few words per element."""
+    def item(fill: str, border: str, sample: str, words: str, color: str = INK) -> str:
+        cell = (f'<td bgcolor="{fill}" color="{border}" border="1">' if border
+                else '<td>') + f'<font color="{color}">{sample}</font></td>'
+        return f'{cell}<td align="left">{words}    </td>'
+
+    items = [
+        item(*STYLES[PARAMETER], "W<sup>[l]</sup>", "parameter"),
+        item(*STYLES[INPUT], "X", "input"),
+        item("white", "", "1/m", "constant", MUTED),
+        item(*STYLES[INTERMEDIATE], "<b>Z<sup>[l]</sup></b>", "intermediate"),
+        item(*STYLES["loss"], "J", "root (loss)"),
+    ]
+    if backward:
+        items += [item(RULE_FILL, GRADIENT, "dW = dZ Aᵀ", "local rules"),
+                  item("white", "", "⟵", "gradient", GRADIENT)]
+    else:
+        items.append(item(OP_FILL, OP_BORDER, "tanh", "op"))
+    items.append(item(CLUSTER_FILLS[1], CLUSTER_BORDER, "layer l", "module"))
+    return ('<table border="0" cellspacing="2" cellpadding="3"><tr>'
+            f'<td><font color="{MUTED}">key:  </font></td>' + "".join(items) + "</tr></table>")

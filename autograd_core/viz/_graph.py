@@ -1,0 +1,288 @@
+"""The computation graph as a drawing sees it: tensors in evaluation order, names, rules.
+
+Reads only the node protocol of a ``Tensor``: ``op`` (``name``, ``symbol``, ``rules``,
+``broadcasts``), ``parents``, ``params``, ``name``, ``shape``, ``requires_grad``, ``is_leaf``,
+``scope``. No graphviz here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, NamedTuple
+
+from . import _labels
+
+PARAMETER, INPUT, CONSTANT, INTERMEDIATE = "parameter", "input", "constant", "intermediate"
+
+MAX_DERIVED = 18  # longest derived label (visible characters) before a placeholder v_k is used
+
+
+class Name(NamedTuple):
+    """A tensor's label. ``level``: 3 atomic, 2 a product, 1 a sum (where parentheses go)."""
+
+    text: str
+    level: int
+    user: bool = False  # given by the user (or nn): drawn bold
+
+
+class Graph:
+    """The tensors reaching ``root``, inputs before the ops that use them, ``root`` last.
+
+    Built by an iterative depth-first walk that visits parents in order (each op after its
+    inputs, each leaf just before its first use), so the same graph always gives the same
+    numbering. ``consumers[i]`` lists ``(j, k)``: tensor ``i`` is input
+    ``k`` of the op that made tensor ``j``.
+    """
+
+    def __init__(self, root: Any) -> None:
+        order, seen = [], {root}
+        stack = [(root, iter(root.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for p in parents:
+                if p not in seen and not p.is_leaf:
+                    seen.add(p)
+                    stack.append((p, iter(p.parents)))
+                    break
+            else:  # inputs computed: the leaves it reads come right before it
+                stack.pop()
+                for p in node.parents:
+                    if p not in seen:
+                        seen.add(p)
+                        order.append(p)
+                order.append(node)
+        self.tensors: list[Any] = order
+        self.index = {t: i for i, t in enumerate(order)}
+        self.consumers: list[list[tuple[int, int]]] = [[] for _ in order]
+        for j, t in enumerate(order):
+            for k, p in enumerate(t.parents):
+                self.consumers[self.index[p]].append((j, k))
+        self.kinds = [_kind(t) for t in order]
+        self.names = _names(self)
+        self.root = len(order) - 1
+
+    def __len__(self) -> int:
+        return len(self.tensors)
+
+
+def _kind(t: Any) -> str:
+    if not t.is_leaf:
+        return INTERMEDIATE
+    if t.requires_grad:
+        return PARAMETER
+    return INPUT if t.name is not None else CONSTANT
+
+
+# ---------------------------------------------------------------- forward names
+
+
+_SIMPLE = re.compile(r"[^\s()+−\-⊙/·Σ√|,]+")
+
+
+def is_simple(text: str) -> bool:
+    """A single symbol (``W[1]``, ``v_{3}``, ``J``): needs no parentheses anywhere."""
+    return _SIMPLE.fullmatch(text) is not None
+
+
+def _names(graph: Graph) -> list[Name]:
+    names: list[Name] = []
+    counts = {"v": 0, "c": 0}
+
+    def placeholder(letter: str) -> Name:
+        counts[letter] += 1
+        return Name(f"{letter}_{{{counts[letter]}}}", 3)
+
+    last = len(graph.tensors) - 1
+    for i, t in enumerate(graph.tensors):
+        kind = graph.kinds[i]
+        if t.name is not None:
+            name = Name(t.name, 3 if is_simple(t.name) else 1, user=True)
+        elif kind == CONSTANT:
+            if math.prod(t.shape) == 1:
+                text = _labels.number(t.data.item())
+                name = Name(text, 3 if is_simple(text) else 2)
+            else:
+                name = placeholder("c")
+        elif i == last and kind == INTERMEDIATE and math.prod(t.shape) == 1:
+            name = Name("J", 3)  # the documents' name for the cost
+        else:
+            name = None
+            if kind == INTERMEDIATE:
+                name = derive(t, [names[graph.index[p]] for p in t.parents])
+                if name is not None and len(_labels.plain(name.text)) > MAX_DERIVED:
+                    name = None
+            if name is None:
+                name = placeholder("v")
+        names.append(name)
+    return names
+
+
+_RAISED = tuple("ᵀ²³ᵖ⁻")  # superscripts a template puts right after a name
+
+
+def exponent_base(name: Name) -> str:
+    """The name before a superscript: ``(A[1])²``, ``(A[0])ᵀ`` as the documents write them,
+    since ``A[1]²`` would read as one superscript ``[1]2``."""
+    return f"({name.text})" if name.level < 3 or name.text.endswith("]") else name.text
+
+
+def wrap(name: Name, level: int) -> str:
+    """The name's text, in parentheses where an operator of ``level`` binds tighter."""
+    return name.text if name.level >= level else f"({name.text})"
+
+
+_FUNCTIONS = {"sigmoid": "σ", "leaky_relu": "lrelu", "log_softmax": "log softmax"}
+_POWERS = {2: "²", 3: "³"}
+
+
+def derive(t: Any, operands: list[Name]) -> Name | None:
+    """The output of ``t``'s op written with its operands' names, ``W[1]A[0]``, ``tanh(Z[1])``."""
+    op, params = t.op.name, t.params
+    x = operands[0]
+    if op == "add":
+        a, b = operands
+        if b.text.startswith("−") and not b.user and b.level == 2:
+            return Name(f"{wrap(a, 1)} − {b.text[1:]}", 1)
+        return Name(f"{wrap(a, 1)} + {wrap(b, 2)}", 1)
+    if op == "mul":
+        a, b = operands
+        pa, pb = t.parents
+        if _scalar_constant(pb) and not _scalar_constant(pa):
+            return Name(f"{wrap(b, 2)} {wrap(a, 2)}", 2)
+        if _scalar_constant(pa):
+            return Name(f"{wrap(a, 2)} {wrap(b, 2)}", 2)
+        return Name(f"{wrap(a, 2)} ⊙ {wrap(b, 2)}", 2)
+    if op == "matmul":
+        return Name(wrap(operands[0], 3) + wrap(operands[1], 3), 2)
+    if op == "neg":
+        return Name("−" + wrap(x, 3), 2)
+    if op == "pow":
+        p = params.get("p")
+        if p in _POWERS:
+            return Name(exponent_base(x) + _POWERS[p], 3)
+        if p == -1:
+            return Name("1/" + wrap(x, 3), 2)
+        if p == 0.5:
+            return Name("√" + wrap(x, 3), 3)
+        return Name(f"{exponent_base(x)}^{{{_labels.number(p)}}}", 3)
+    if op == "sqrt":
+        return Name("√" + wrap(x, 3), 3)
+    if op == "abs":
+        return Name(f"|{x.text}|", 3)
+    if op == "sum":
+        axis = params.get("axis")
+        word = "" if axis is None else _labels.axes_word(tuple(axis), len(t.parents[0].shape))
+        return Name(f"Σ{'_{' + word + '}' if word else ''}{wrap(x, 3)}", 2)
+    if op == "transpose" and len(t.shape) == 2:
+        return Name(exponent_base(x) + "ᵀ", 3)
+    if op == "getitem":
+        return None  # x[0] would read as a layer index
+    if len(operands) == 1:
+        return Name(f"{_FUNCTIONS.get(op, op)}({x.text})", 3)
+    return Name(f"{_FUNCTIONS.get(op, op)}({', '.join(o.text for o in operands)})", 3)
+
+
+def _scalar_constant(t: Any) -> bool:
+    return t.is_leaf and not t.requires_grad and t.name is None and math.prod(t.shape) == 1
+
+
+# ---------------------------------------------------------------- backward names and rules
+
+
+def gradient_names(graph: Graph) -> list[str | None]:
+    """``dW[1]``... for every tensor that requires grad (None for the others).
+
+    An unnamed tensor whose only use passes the gradient on unchanged (``d{x} = d{out}``,
+    same shape: the ``W[l]A[l-1]`` inside ``Z[l] = W[l]A[l-1] + b[l]``) takes its user's
+    gradient name, so the rules read like the documents: ``dW[1] = dZ[1] A[0]ᵀ``.
+    """
+    grads: list[str | None] = [None] * len(graph)
+    for i in range(len(graph) - 1, -1, -1):
+        t = graph.tensors[i]
+        if not t.requires_grad:
+            continue
+        uses = graph.consumers[i]
+        if t.name is None and len(uses) == 1:
+            j, k = uses[0]
+            user = graph.tensors[j]
+            if _rhs(user.op, k) == "d{out}" and user.shape == t.shape and grads[j] is not None:
+                grads[i] = grads[j]
+                continue
+        name = graph.names[i]
+        grads[i] = "d" + (name.text if is_simple(name.text) else f"({name.text})")
+    return grads
+
+
+def _template(op: Any, k: int) -> str:
+    rules = getattr(op, "rules", ())
+    return rules[k] if k < len(rules) else "d{x} = ?"
+
+
+def _rhs(op: Any, k: int) -> str:
+    return _template(op, k).partition(" = ")[2].strip()
+
+
+_SLOT = re.compile(r"d\{(\w+)\}|\{(\w+)\}")
+
+
+def rules(graph: Graph, grads: list[str | None], i: int) -> list[str]:
+    """The op that made tensor ``i``: its local rule for each input that requires grad.
+
+    The op's templates filled with the tensors' names. ``+=`` where the input feeds several
+    ops (the contributions add up); ``Σ_{cols}`` where a broadcast input's gradient is summed
+    back to its shape. A rule that only says ``dZ = dZ`` (a pass-through) is left out.
+    """
+    t = graph.tensors[i]
+    parents = t.parents
+    slots = {"out": i, "x": graph.index[parents[0]], "a": graph.index[parents[0]]}
+    if len(parents) > 1:
+        slots["b"] = graph.index[parents[1]]
+
+    def fill(match: re.Match) -> str:
+        dkey, key = match.groups()
+        if dkey is not None:
+            return (grads[slots[dkey]] or "d?") if dkey in slots else match[0]
+        if key in slots:
+            return exponent_base(graph.names[slots[key]]) \
+                if match.string[match.end():match.end() + 1] in _RAISED \
+                else wrap(graph.names[slots[key]], 3)
+        if key in t.params:
+            return _param(t.params[key])
+        return match[0]
+
+    lines = []
+    for k, p in enumerate(parents):
+        if not p.requires_grad:
+            continue
+        lhs, sep, rhs = _template(t.op, k).partition(" = ")
+        if not sep:
+            lines.append(_SLOT.sub(fill, lhs))
+            continue
+        lhs, rhs = _SLOT.sub(fill, lhs).strip(), _SLOT.sub(fill, rhs).strip()
+        summed = _broadcast_axes(p.shape, t.shape) if getattr(t.op, "broadcasts", False) else ()
+        if summed:
+            word = _labels.axes_word(summed, len(t.shape))
+            rhs = f"Σ{'_{' + word + '}' if word else ''} " + (f"({rhs})" if " " in rhs else rhs)
+        if lhs == rhs:
+            continue
+        shared = len(graph.consumers[graph.index[p]]) > 1
+        lines.append(f"{lhs} {'+=' if shared else '='} {rhs}")
+    return lines
+
+
+def _broadcast_axes(shape: tuple[int, ...], out: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``out`` that broadcasting ``shape`` to ``out`` added or stretched."""
+    if shape == out:
+        return ()
+    lead = len(out) - len(shape)
+    return tuple(range(lead)) + tuple(lead + k for k, n in enumerate(shape)
+                                      if n == 1 and out[lead + k] != 1)
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return _labels.number(value)
+    return str(value)
