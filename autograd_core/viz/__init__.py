@@ -19,6 +19,8 @@ What the picture shows (``LEGEND``; ``draw(..., legend=True)`` adds it as a key)
 
 """
 
+import graphviz
+
 from ._draw import LEGEND, Drawing, draw
 from ._render import FORMATS, to_bytes
 from ._render import write as _write
@@ -31,12 +33,13 @@ __all__ = ["FORMATS", "LEGEND", "Drawing", "draw", "render", "to_bytes"]
 def render(root, path, *, dpi: float | None = None, **draw_options):
     """Draw ``root`` and write the picture to ``path``; the suffix picks svg, png or pdf.
 
-    ``root`` is a Tensor (``draw_options`` go to ``draw``) or a drawing made by ``draw``.
+    ``root`` is a Tensor (``draw_options`` go to ``draw``), or a drawing made by ``draw`` (or
+    any ``graphviz`` graph or ``Source``).
     ``dpi`` sets the resolution of a PNG (Graphviz's default is 96; 150-200 suits slides).
     Returns the path as a ``pathlib.Path``. Raises ``RuntimeError`` naming what was tried if
     neither the system ``dot`` nor pygraphviz's Graphviz can make the picture.
     """
-    if isinstance(root, Drawing):
+    if isinstance(root, graphviz.Digraph | graphviz.Graph | graphviz.Source):
         if draw_options:
             raise TypeError(f"render: draw options {sorted(draw_options)} apply to a Tensor, "
                             f"not to a drawing already made")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from . import _graph, _labels, _render
 from ._graph import CONSTANT, INPUT, INTERMEDIATE, PARAMETER, Graph
@@ -30,6 +32,7 @@ CLUSTER_BORDER = "#C3CCD8"
 SMALL = 10  # point size of shapes, summaries and captions
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+_FLOAT64 = np.dtype(np.float64)  # the default: not written
 FANOUT = 16  # a tensor used by more ops than this is drawn again beside each use
 
 
@@ -40,6 +43,12 @@ class Drawing(graphviz.Digraph):
     is on PATH, else the Graphviz inside the ``pygraphviz`` wheel). Everything else is the
     ``graphviz`` package's: ``.source`` is the DOT text.
     """
+
+    def __repr__(self) -> str:  # no memory address: notebooks stay the same run to run
+        nodes = sum(" [label=<" in line and not line.lstrip().startswith("graph [")
+                    for line in self.body)
+        edges = sum(" -> " in line and "invis" not in line for line in self.body)
+        return f"<Drawing: {nodes} nodes, {edges} edges>"
 
     def _repr_image_svg_xml(self) -> str:
         return _render.to_bytes(self.source, "svg").decode("utf-8")
@@ -92,7 +101,7 @@ class _Builder:
                  rankdir: str, max_ops: int | None, legend: bool) -> None:
         self.g, self.show_shapes, self.show_grads = graph, show_shapes, show_grads
         self.backward, self.rankdir, self.legend = backward, rankdir, legend
-        self.grads = _graph.gradient_names(graph) if backward else None
+        self.grads, self.shares = _graph.gradient_names(graph)
         self.hidden = _hide_middle(graph, max_ops)
         self.scopes: dict[Any, int] = {}  # Scope -> cluster number, in order of appearance
         self.members: dict[Any, list[tuple[str, str, dict]]] = {None: []}
@@ -100,6 +109,8 @@ class _Builder:
         self.placed: dict[str, Any] = {}  # node -> the scope box it is drawn in
         self.ranks: list[tuple[str, str]] = []  # (leaf, op) drawn side by side
         self.sources: dict[tuple[int, int], str] = {}  # (user, position) -> a copy's node
+        self.line: set[int] = set()  # leaves that start the main line (X)
+        self.max_ops = max_ops
 
     # ------------------------------------------------------------ assembly
 
@@ -110,25 +121,26 @@ class _Builder:
         for i, t in enumerate(g.tensors):
             if hidden[i]:
                 continue
-            attrs = self._tensor_attrs(i)
-            if i not in beside:
-                attrs["group"] = "chain"
-            self._add(self._scope_of(i), f"t{i}", self._tensor_label(i), attrs)
-            for number, (j, _) in enumerate(copies.get(i, ()), 1):
-                attrs = self._tensor_attrs(i)
-                if "style" in attrs:
-                    attrs["style"] += ",dashed"
-                self._add(self._scope_of(j) if g.kinds[i] != INPUT else None, f"t{i}_{number}",
-                          self._tensor_label(i), attrs)
-                self.ranks.append((f"t{i}_{number}", f"op{j}"))
+            label, attrs = self._tensor_label(i), self._tensor_attrs(i)
+            if i in copies:
+                again = dict(attrs, style=attrs["style"] + ",dashed") if "style" in attrs \
+                    else attrs
+                for number, (j, _) in enumerate(copies[i], 1):
+                    self._add(self._scope_of(j) if g.kinds[i] != INPUT else None,
+                              f"t{i}_{number}", label, again)
+                    self.ranks.append((f"t{i}_{number}", f"op{j}"))
+            if not t.is_leaf or i in self.line:
+                attrs["group"] = "chain"  # Graphviz keeps a group's edges straight
+            self._add(self._scope_of(i), f"t{i}", label, attrs)
             if t.is_leaf:
                 continue
             self._add(self._scope_of(i), f"op{i}", self._op_label(i),
                       dict(self._op_attrs(i), group="chain"))
             sources = [self.sources.get((i, k), f"t{g.index[p]}") for k, p in enumerate(t.parents)]
             for k, p in enumerate(t.parents):
-                self._edge(sources[k], f"op{i}", p.requires_grad, k)
-            self._edge(f"op{i}", f"t{i}", True, 0)
+                if not hidden[g.index[p]]:  # else the box for the hidden ops stands for it
+                    self._edge(sources[k], f"op{i}", p.requires_grad)
+            self._edge(f"op{i}", f"t{i}", True)
             self._keep_boxes_apart(i, sources, beside)
         self.ranks += [(f"t{leaf}", f"op{op}") for leaf, op in beside.items()]
         if any(hidden):
@@ -151,6 +163,8 @@ class _Builder:
             parents = t.parents
             line = next((p for p in parents if not p.is_leaf),
                         next((p for p in parents if g.kinds[g.index[p]] == INPUT), parents[0]))
+            if line.is_leaf and len(g.consumers[g.index[line]]) == 1:
+                self.line.add(g.index[line])
             for p in parents:
                 j = g.index[p]
                 if p is not line and p.is_leaf and len(g.consumers[j]) == 1 and j not in copies:
@@ -168,7 +182,8 @@ class _Builder:
         parents = g.tensors[i].parents
         for k, leaf in enumerate(parents):
             inside = self.placed.get(sources[k])
-            if not leaf.is_leaf or inside is None or g.index[leaf] in beside:
+            if not leaf.is_leaf or inside is None or g.index[leaf] in beside \
+                    or (i, k) in self.sources:  # beside their op already
                 continue
             for k2 in range(len(parents)):
                 if k2 != k and not _within(self.placed.get(sources[k2]), inside):
@@ -178,7 +193,7 @@ class _Builder:
         self.placed[node] = scope
         self.members.setdefault(scope, []).append((node, label, attrs))
 
-    def _edge(self, tail: str, head: str, carries_gradient: bool, k: int) -> None:
+    def _edge(self, tail: str, head: str, carries_gradient: bool) -> None:
         attrs: dict[str, str] = {}
         if self.backward:
             attrs = {"dir": "back", "color": GRADIENT, "penwidth": "1.4"} if carries_gradient \
@@ -194,7 +209,7 @@ class _Builder:
                              for node, label, attrs in nodes]
         for scope in sorted(self.scopes, key=_depth, reverse=True):  # innermost first
             fill = CLUSTER_FILLS[min(_depth(scope), len(CLUSTER_FILLS) - 1)]
-            box = {"label": f"<{_labels.html(scope.label)}>", "labeljust": "l",
+            box = {"label": f"<{_labels.html(scope.label)}>", "labeljust": "l", "labelloc": "t",
                    "fontsize": "12", "fontcolor": MUTED, "style": "rounded,filled",
                    "fillcolor": fill, "color": CLUSTER_BORDER, "margin": "10"}
             lines[scope.parent] += [f"subgraph cluster_{self.scopes[scope]} {{",
@@ -206,7 +221,8 @@ class _Builder:
         body += [f"{{rank=same; {leaf}; {op}}}" for leaf, op in self.ranks]
         graph_attrs = self._graph_attrs()
         if self.legend:  # the graph's own label: under the drawing, outside its layout
-            graph_attrs.update(label=f"<{_legend(self.backward)}>", labelloc="b",
+            rows = 1 if self.rankdir in ("LR", "RL") else 2  # a narrow drawing: two rows
+            graph_attrs.update(label=f"<{_legend(self.backward, rows)}>", labelloc="b",
                                labeljust="l", fontsize=str(SMALL + 1))
         return Drawing(name="autograd", graph_attr=graph_attrs,
                        node_attr={"fontname": FONT, "fontsize": "14", "fontcolor": INK,
@@ -262,25 +278,27 @@ class _Builder:
         what = ", ".join(f"{name} ×{count:,}" for name, count in kinds[:3])
         if len(kinds) > 3:
             what += ", …"
+        what += f" (max_ops={self.max_ops})"
         n = sum(ops.values())
         label = (f"⋯ {n:,} op{'s' if n != 1 else ''} not drawn ⋯<br/>"
                  f'<font point-size="{SMALL}" color="{MUTED}">{_labels.html(what)}</font>')
         self._add(None, "hidden", label, {"shape": "box", "style": "rounded,dashed",
                                           "color": MUTED, "fontcolor": MUTED})
-        into, out_of = [], []
+        into: dict[int, None] = {}  # drawn tensors that hidden ops use (ordered, no repeats)
+        out_of: dict[int, None] = {}  # drawn ops that use hidden tensors
         for j in range(len(g)):
             if g.kinds[j] != INTERMEDIATE:
                 continue
             for p in g.tensors[j].parents:
                 i = g.index[p]
-                if hidden[j] and not hidden[i] and i not in into:
-                    into.append(i)
-                if not hidden[j] and hidden[i] and j not in out_of:
-                    out_of.append(j)
+                if hidden[j] and not hidden[i]:
+                    into[i] = None
+                if not hidden[j] and hidden[i]:
+                    out_of[j] = None
         for i in into:
-            self._edge(f"t{i}", "hidden", g.tensors[i].requires_grad, 0)
+            self._edge(f"t{i}", "hidden", g.tensors[i].requires_grad)
         for j in out_of:
-            self._edge("hidden", f"op{j}", True, 0)
+            self._edge("hidden", f"op{j}", True)
 
     # ------------------------------------------------------------ labels
 
@@ -299,7 +317,7 @@ class _Builder:
             text = _labels.html(name.text)
         lines.append(f"<b>{text}</b>" if name.user else text)
         if self.show_shapes:
-            dtype = "" if str(t.dtype) == "float64" else f" {t.dtype}"
+            dtype = "" if t.dtype == _FLOAT64 else f" {t.dtype}"
             lines.append(_small(_labels.shape(t.shape) + dtype))
         if self.backward and i == g.root and t.requires_grad and math.prod(t.shape) == 1 \
                 and t.grad is None:
@@ -307,9 +325,10 @@ class _Builder:
         if self.show_grads:
             if not self.backward:
                 lines.append(_small(_labels.values(t.data)))
-            if t.grad is not None:
+            grad = g.tensors[self.shares[i]].grad if self.backward else t.grad
+            if grad is not None:
                 prefix = "" if self.backward else "grad "
-                lines.append(_small(prefix + _labels.gradient(t.grad), GRADIENT))
+                lines.append(_small(prefix + _labels.gradient(grad), GRADIENT))
         return "<br/>".join(lines)
 
     def _tensor_attrs(self, i: int) -> dict[str, str]:
@@ -330,18 +349,23 @@ class _Builder:
 
     def _op_label(self, i: int) -> str:
         t = self.g.tensors[i]
-        glyph, caption = _op_text(t)
+        glyph, word, extras = _op_text(t)
         if self.backward:
             rules = _graph.rules(self.g, self.grads, i) or ["(passes the gradient on)"]
-            head = _small(_labels.html(caption or glyph))
+            head = _small(_labels.html(", ".join(filter(None, (word, extras)))))
             return head + '<br align="left"/>' + "".join(
                 _labels.html(r) + '<br align="left"/>' for r in rules)
+        if word == t.op.symbol:
+            word = ""  # tanh, exp, log: the glyph says it
+        if t.op.name == "pow":
+            word = extras = ""  # x² says it
+        caption = " ".join(filter(None, (word, extras)))
         main = f'<font point-size="15">{glyph}</font>'
         return main + ("<br/>" + _small(_labels.html(caption)) if caption else "")
 
     def _op_attrs(self, i: int) -> dict[str, str]:
         doc = (self.g.tensors[i].op.__doc__ or self.g.tensors[i].op.name).strip()
-        tip = (doc.splitlines()[0])
+        tip = doc.splitlines()[0]
         if self.backward:
             return {"shape": "box", "style": "rounded,filled", "fillcolor": RULE_FILL,
                     "color": GRADIENT, "fontsize": "13", "tooltip": tip}
@@ -353,9 +377,7 @@ def _small(text: str, color: str = MUTED) -> str:
     return f'<font point-size="{SMALL}" color="{color}">{text}</font>'
 
 
-_BARE = re.compile(r"-?(?:\.\d+|\d+(?:\.\d*)?)|[A-Za-z_][A-Za-z_0-9]*")
-
-
+_BARE = re.compile(r"-?(?:\.\d+|\d+(?:\.\d*)?)|[A-Za-z_][A-Za-z_0-9]*")  # DOT IDs
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
 
@@ -364,6 +386,7 @@ def _attributes(attrs: dict[str, str]) -> str:
     return "".join(f" {key}={_quote(value, key == 'label')}" for key, value in attrs.items())
 
 
+@functools.lru_cache(maxsize=4096)
 def _quote(value: str, html: bool = False) -> str:
     if html and value.startswith("<") and value.endswith(">"):
         return value
@@ -409,59 +432,68 @@ def _hide_middle(graph: Graph, max_ops: int | None) -> list[bool]:
     for i in ops[head:len(ops) - (max_ops - head)]:
         hidden[i] = True
     for i, kind in enumerate(graph.kinds):  # leaves that only hidden ops use
-        if kind != INTERMEDIATE and all(hidden[j] for j, _ in graph.consumers[i]):
+        uses = graph.consumers[i]
+        if kind != INTERMEDIATE and uses and all(hidden[j] for j, _ in uses):
             hidden[i] = True
     return hidden
 
 
 # ---------------------------------------------------------------- what an op node says
 
-_CAPTIONS = {"neg": "negate", "pow": "power", "getitem": "index", "reshape": "reshape",
-             "binary_cross_entropy": "binary cross-entropy", "matmul": "matmul"}
+_WORDS = {"neg": "negate", "pow": "power", "getitem": "index",
+          "binary_cross_entropy": "binary cross-entropy"}
 
 
-def _op_text(t: Any) -> tuple[str, str]:
-    """(glyph as HTML, caption as plain text) for the op that made ``t``."""
+def _op_text(t: Any) -> tuple[str, str, str]:
+    """(glyph as HTML, what the op does, its constant arguments) for the op that made ``t``."""
     op, params = t.op, t.params
     name = op.name
     shapes = [p.shape for p in t.parents]
     broadcast = any(s != t.shape for s in shapes)
     glyph = _labels.html(op.symbol)
     if name == "add":
-        return glyph, "broadcast add" if broadcast else "add"
+        return glyph, "broadcast add" if broadcast else "add", ""
     if name == "mul":
-        if any(math.prod(s) == 1 for s in shapes) and math.prod(t.shape) != 1:
-            return "×", "scale"
-        return glyph, "broadcast product" if broadcast else "Hadamard product"
+        if any(_graph.scalar_constant(p) for p in t.parents):
+            return "×", "scale", ""
+        return glyph, "broadcast product" if broadcast else "Hadamard product", ""
     if name == "pow":
-        return f"x<sup>{_labels.html(_labels.number(params.get('p', 0)))}</sup>", "power"
+        p = _labels.number(params.get("p", 0))
+        return f"x<sup>{_labels.html(p)}</sup>", "power", f"p = {p}"
     if name == "sum":
         axis = params.get("axis")
         word = "" if axis is None else _labels.axes_word(tuple(axis), len(shapes[0]))
-        return glyph, f"sum over {word}" if word else "sum"
-    caption = _CAPTIONS.get(name, name.replace("_", " "))
-    if caption == op.symbol:
-        caption = ""
+        return glyph, f"sum over {word}" if word else "sum", ""
     extras = []
     for key, value in params.items():
         if key == "axis" and value is not None:
             extras.append("axis " + ",".join(map(str, value)))
         elif key == "slope":
             extras.append(f"slope {_labels.number(value)}")
-        elif key in ("lo", "hi"):
-            if key == "lo":
-                lo, hi = params.get("lo"), params.get("hi")
-                extras.append(f"[{'−∞' if lo is None else _labels.number(lo)}, "
-                              f"{'∞' if hi is None else _labels.number(hi)}]")
+        elif key == "lo":
+            lo, hi = value, params.get("hi")
+            extras.append(f"[{'−∞' if lo is None else _labels.number(lo)}, "
+                          f"{'∞' if hi is None else _labels.number(hi)}]")
         elif key == "shape":
             extras.append("→ " + _labels.shape(tuple(value)))
         elif key == "index":
-            text = repr(value)
-            extras.append(text if len(text) <= 20 else text[:19] + "…")
-        elif key not in ("keepdims", "axes"):
+            extras.append(_index(value))
+        elif key not in ("keepdims", "axes", "hi"):
             extras.append(f"{key} {value}")
-    caption = " ".join([caption, *extras]).strip()
-    return glyph, caption
+    return glyph, _WORDS.get(name, name.replace("_", " ")), " ".join(extras)
+
+
+def _index(index: Any) -> str:
+    """NumPy basic indexing as written: ``[0:1, :]``, ``[..., None]``."""
+    def one(part: Any) -> str:
+        if isinstance(part, slice):
+            text = ":".join("" if v is None else str(v) for v in (part.start, part.stop))
+            return text + (f":{part.step}" if part.step is not None else "")
+        return "…" if part is Ellipsis else str(part)
+
+    parts = index if isinstance(index, tuple) else (index,)
+    text = "[" + ", ".join(map(one, parts)) + "]"
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 # ---------------------------------------------------------------- the key
@@ -488,8 +520,8 @@ Backward drawing (draw(root, backward=True)): the same layout with
 """
 
 
-def _legend(backward: bool) -> str:
-    """The key as one row of an HTML table: a swatch and a few words per element."""
+def _legend(backward: bool, rows: int = 1) -> str:
+    """The key as an HTML table: a swatch and a few words per element, in one or two rows."""
     def item(fill: str, border: str, sample: str, words: str, color: str = INK) -> str:
         cell = (f'<td bgcolor="{fill}" color="{border}" border="1">' if border
                 else '<td>') + f'<font color="{color}">{sample}</font></td>'
@@ -508,5 +540,9 @@ def _legend(backward: bool) -> str:
     else:
         items.append(item(OP_FILL, OP_BORDER, "tanh", "op"))
     items.append(item(CLUSTER_FILLS[1], CLUSTER_BORDER, "layer l", "module"))
-    return ('<table border="0" cellspacing="2" cellpadding="3"><tr>'
-            f'<td><font color="{MUTED}">key:  </font></td>' + "".join(items) + "</tr></table>")
+    per_row = -(-len(items) // rows)
+    lines = ["".join(items[r * per_row:(r + 1) * per_row]) for r in range(rows)]
+    head = f'<td rowspan="{rows}" valign="top"><font color="{MUTED}">key:  </font></td>'
+    return ('<table border="0" cellspacing="2" cellpadding="3">'
+            + "".join(f"<tr>{head if r == 0 else ''}{line}</tr>" for r, line in enumerate(lines))
+            + "</table>")

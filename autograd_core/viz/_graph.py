@@ -15,7 +15,7 @@ from . import _labels
 
 PARAMETER, INPUT, CONSTANT, INTERMEDIATE = "parameter", "input", "constant", "intermediate"
 
-MAX_DERIVED = 18  # longest derived label (visible characters) before a placeholder v_k is used
+MAX_DERIVED = 12  # longest derived label (visible characters) before a placeholder v_k is used
 
 
 class Name(NamedTuple):
@@ -142,15 +142,17 @@ def derive(t: Any, operands: list[Name]) -> Name | None:
     x = operands[0]
     if op == "add":
         a, b = operands
-        if b.text.startswith("−") and not b.user and b.level == 2:
+        negated = b.text.startswith("−") and (b.level == 2 and not b.user  # −y, −3
+                                              or b.user and is_simple(b.text[1:]))  # "−Y"
+        if negated:
             return Name(f"{wrap(a, 1)} − {b.text[1:]}", 1)
         return Name(f"{wrap(a, 1)} + {wrap(b, 2)}", 1)
     if op == "mul":
         a, b = operands
         pa, pb = t.parents
-        if _scalar_constant(pb) and not _scalar_constant(pa):
+        if scalar_constant(pb) and not scalar_constant(pa):
             return Name(f"{wrap(b, 2)} {wrap(a, 2)}", 2)
-        if _scalar_constant(pa):
+        if scalar_constant(pa):
             return Name(f"{wrap(a, 2)} {wrap(b, 2)}", 2)
         return Name(f"{wrap(a, 2)} ⊙ {wrap(b, 2)}", 2)
     if op == "matmul":
@@ -183,21 +185,24 @@ def derive(t: Any, operands: list[Name]) -> Name | None:
     return Name(f"{_FUNCTIONS.get(op, op)}({', '.join(o.text for o in operands)})", 3)
 
 
-def _scalar_constant(t: Any) -> bool:
+def scalar_constant(t: Any) -> bool:
+    """An unnamed one-element leaf without grad: a number in the formula (``1/m``)."""
     return t.is_leaf and not t.requires_grad and t.name is None and math.prod(t.shape) == 1
 
 
 # ---------------------------------------------------------------- backward names and rules
 
 
-def gradient_names(graph: Graph) -> list[str | None]:
+def gradient_names(graph: Graph) -> tuple[list[str | None], list[int]]:
     """``dW[1]``... for every tensor that requires grad (None for the others).
 
     An unnamed tensor whose only use passes the gradient on unchanged (``d{x} = d{out}``,
     same shape: the ``W[l]A[l-1]`` inside ``Z[l] = W[l]A[l-1] + b[l]``) takes its user's
-    gradient name, so the rules read like the documents: ``dW[1] = dZ[1] A[0]ᵀ``.
+    gradient name, so the rules read like the documents: ``dW[1] = dZ[1] A[0]ᵀ``. Also
+    returns, per tensor, the tensor whose gradient it shares (itself, or that user's).
     """
     grads: list[str | None] = [None] * len(graph)
+    shares = list(range(len(graph)))
     for i in range(len(graph) - 1, -1, -1):
         t = graph.tensors[i]
         if not t.requires_grad:
@@ -207,11 +212,18 @@ def gradient_names(graph: Graph) -> list[str | None]:
             j, k = uses[0]
             user = graph.tensors[j]
             if _rhs(user.op, k) == "d{out}" and user.shape == t.shape and grads[j] is not None:
-                grads[i] = grads[j]
+                grads[i], shares[i] = grads[j], shares[j]
                 continue
-        name = graph.names[i]
-        grads[i] = "d" + (name.text if is_simple(name.text) else f"({name.text})")
-    return grads
+        grads[i] = gradient_name(graph.names[i])
+    return grads, shares
+
+
+def gradient_name(name: Name) -> str:
+    """``dW[1]``; ``d(W[1]A[0])``, ``d(v_{1}²)`` where a bare ``d`` would bind to a part."""
+    text = name.text
+    bare = name.level == 3 and is_simple(text) and not text.endswith(_RAISED) \
+        and not re.search(r"\^\{[^{}]*\}$", text)
+    return "d" + text if bare else f"d({text})"
 
 
 def _template(op: Any, k: int) -> str:
@@ -224,6 +236,7 @@ def _rhs(op: Any, k: int) -> str:
 
 
 _SLOT = re.compile(r"d\{(\w+)\}|\{(\w+)\}")
+_EXP = re.compile(r"e\^\{(\w+)\}")
 
 
 def rules(graph: Graph, grads: list[str | None], i: int) -> list[str]:
@@ -255,7 +268,8 @@ def rules(graph: Graph, grads: list[str | None], i: int) -> list[str]:
     for k, p in enumerate(parents):
         if not p.requires_grad:
             continue
-        lhs, sep, rhs = _template(t.op, k).partition(" = ")
+        template = _EXP.sub(r"exp({\1})", _template(t.op, k))  # e^{out}: exp(v_{5})
+        lhs, sep, rhs = template.partition(" = ")
         if not sep:
             lines.append(_SLOT.sub(fill, lhs))
             continue

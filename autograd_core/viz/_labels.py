@@ -48,19 +48,18 @@ def _escape(text: str) -> str:
 
 
 def number(x: float) -> str:
-    """A constant as a reader writes it: ``2``, ``0.5``, ``1/400``, ``−1/400``, ``3.142``."""
+    """A constant as a reader writes it: ``2``, ``0.5``, ``0.0025``, ``1/6``, ``3.142``."""
     x = float(x)
     if not math.isfinite(x):
         return str(x)
     if x == int(x) and abs(x) < 1e6:
         text = str(int(x))
     else:
-        inverse = 1 / x if x else 0.0
-        if abs(inverse) >= 3 and abs(inverse) < 1e7 \
+        text = f"{x:.4g}"
+        inverse = 1 / x
+        if float(text) != x and abs(inverse) < 1e7 \
                 and abs(inverse - round(inverse)) <= 1e-9 * abs(inverse):
-            text = f"{'-' if x < 0 else ''}1/{abs(round(inverse))}"
-        else:
-            text = f"{x:.4g}"
+            text = f"{'-' if x < 0 else ''}1/{abs(round(inverse))}"  # 1/m, not 0.1667
     return text.replace("-", "−")
 
 

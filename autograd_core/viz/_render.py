@@ -11,6 +11,7 @@ from pathlib import Path
 
 FORMATS = ("svg", "png", "pdf")
 _CHILD = Path(__file__).with_name("_bundled_graphviz.py")
+PYGRAPHVIZ = "pygraphviz"  # the module that ships the engine (a seam for tests)
 _INSTALL = ("install the Graphviz engine: `pip install pygraphviz` (its wheel ships Graphviz), "
             "or a system Graphviz so that `dot` is on PATH (apt install graphviz, "
             "brew install graphviz, conda install graphviz)")
@@ -69,7 +70,7 @@ def _system_dot(dot: str, data: bytes, fmt: str, dpi: float | None) -> bytes:
 
 
 def _bundled(data: bytes, fmt: str, dpi: float | None) -> bytes:
-    if importlib.util.find_spec("pygraphviz") is None:
+    if importlib.util.find_spec(PYGRAPHVIZ) is None:
         raise _Failed("pygraphviz is not installed", ran=False)
     args = [sys.executable, str(_CHILD), fmt] + ([str(dpi)] if dpi is not None else [])
     env = dict(os.environ)

@@ -1,0 +1,1 @@
+"""Tests of autograd_core.viz: DOT content, options, determinism, rendering, large graphs."""
