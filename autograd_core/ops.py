@@ -110,7 +110,7 @@ class Neg(Op):
 class Pow(Op):
     """out = x ** p for a constant exponent p"""
 
-    name, symbol, rules = "pow", "xᵖ", ("d{x} = d{out} ⊙ p {x}ᵖ⁻¹",)
+    name, symbol, rules = "pow", "xᵖ", ("d{x} = d{out} ⊙ {p} {x}ᵖ⁻¹",)
 
     @staticmethod
     def forward(x, p):

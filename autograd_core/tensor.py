@@ -154,7 +154,10 @@ class Tensor:
 
     def __sub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
-            return _binary(ops.Add, self, -other)
+            negated = -other
+            if other.name is not None and not negated.requires_grad:
+                negated.name = f"−{other.name}"  # a constant: drawn as `x − Y`
+            return _binary(ops.Add, self, negated)
         return _binary(ops.Add, self, _operand(_negated(other), self))
 
     def __rsub__(self, other: Any) -> Tensor:
