@@ -85,27 +85,30 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
                 f"through it again")
         if node._versions is not None and versions(node) != node._versions:
             _refuse_stale(node)
-        for i, p in enumerate(node._parents):
+        for p, rule in zip(node._parents, op.vjp):
             if not p.requires_grad:
                 continue
-            pg = op.vjp[i](g, *saved)
+            pg = rule(g, *saved)
             if pg is g:
                 shared.add(id(g))
-            if pg.shape != p._data.shape or pg.dtype != p._data.dtype:
-                pg = _fit(pg, p, op, i)
+            data = p._data
+            if pg.shape != data.shape or pg.dtype != data.dtype:
+                pg = _fit(pg, p, node)
             prev = grads.get(p)
             grads[p] = pg if prev is None else prev + pg
         if not retain_graph:
             node._saved = FREED
 
 
-def _fit(pg: np.ndarray, p: Tensor, op: type, i: int) -> np.ndarray:
+def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
     """Unbroadcast a broadcasting op's gradient, then insist on the input's shape and dtype."""
+    op = node._op
     if op.broadcasts and pg.shape != p.shape:
         pg = unbroadcast(pg, p.shape)
     if pg.dtype != p.dtype:
         pg = pg.astype(p.dtype)  # an input of a narrower float type than the output
     if pg.shape != p.shape:
+        i = node._parents.index(p)
         raise RuntimeError(f"{op.name} backward: the gradient for input {i}{_named(p)} has "
                            f"shape {pg.shape}, expected {p.shape} (a bug in the op's rule)")
     return pg
