@@ -11,6 +11,8 @@ Every op is a namespace class, never instantiated:
   output's name and ``{x}``, ``{a}``, ``{b}`` the inputs'.
 - ``broadcasts``: the rule returns an output-shaped gradient that the engine sums back to the
   input's shape (``unbroadcast``). Other ops must return exactly the input's shape.
+- ``check(a_shape, b_shape)``: for binary ops, what is wrong with the operands' shapes
+  (a message with ``{a}``, ``{b}`` for the operands), or None.
 
 Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
 """
@@ -25,6 +27,10 @@ class Op:
     symbol: str = "?"
     rules: tuple[str, ...] = ()
     broadcasts: bool = False
+
+    @staticmethod
+    def check(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> str | None:
+        return None  # broadcasting ops let NumPy judge, in forward
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -83,6 +89,16 @@ class MatMul(Op):
 
     name, symbol = "matmul", "@"
     rules = ("d{a} = d{out} {b}ᵀ", "d{b} = {a}ᵀ d{out}")
+
+    @staticmethod
+    def check(a_shape, b_shape):
+        if len(a_shape) != 2 or len(b_shape) != 2:
+            return ("expects 2-D operands, got {a} and {b}; make vectors columns (n, 1) "
+                    "or rows (1, n)")
+        if a_shape[1] != b_shape[0]:
+            return (f"cannot multiply {{a}} by {{b}}: inner dimensions {a_shape[1]} and "
+                    f"{b_shape[0]} differ")
+        return None
 
     @staticmethod
     def forward(a, b):

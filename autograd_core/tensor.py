@@ -320,8 +320,9 @@ def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
 
 
 def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
-    if op is ops.MatMul:
-        _check_matmul(a, b)
+    problem = op.check(a._data.shape, b._data.shape)
+    if problem is not None:
+        raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
     try:
         data, saved = op.forward(a._data, b._data)
     except ValueError:
@@ -331,15 +332,6 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
     if (a.requires_grad or b.requires_grad) and state.enabled:
         _record(out, op, (a, b), saved, None)
     return out
-
-
-def _check_matmul(a: Tensor, b: Tensor) -> None:
-    if a.ndim != 2 or b.ndim != 2:
-        raise ValueError(f"matmul: expects 2-D operands, got {_shaped(a)} and {_shaped(b)}; "
-                         f"make vectors columns (n, 1) or rows (1, n)")
-    if a.shape[1] != b.shape[0]:
-        raise ValueError(f"matmul: cannot multiply {_shaped(a)} by {_shaped(b)}: inner "
-                         f"dimensions {a.shape[1]} and {b.shape[0]} differ")
 
 
 # ---------------------------------------------------------------- argument handling
