@@ -59,20 +59,12 @@ def test_demo_with_the_defaults_reaches_the_courses_accuracy(tmp_path, capsys, m
     assert (tmp_path / "backprop-demo" / "decision_boundary.png").exists()
 
 
-def test_progress_bar_is_on_unless_asked_off(tmp_path, monkeypatch, capsys):
-    seen = []
-    real_fit = nn.fit
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["progress"])
-        return real_fit(*args, **kwargs)
-
-    monkeypatch.setattr(nn, "fit", spy)
+def test_progress_bar_is_on_unless_asked_off(tmp_path, monkeypatch, capsys, progress_seen):
     monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
     monkeypatch.setattr(nn.cli_demo, "render_graph", lambda *a, **k: None)
     assert main(["demo", "--steps", "1", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--steps", "1", "--out", str(tmp_path), "--no-progress"]) == 0
-    assert seen == [True, False]
+    assert progress_seen == [True, False]
 
 
 def test_a_part_that_cannot_be_written_is_reported_and_the_rest_is_written(tmp_path,

@@ -6,7 +6,6 @@ import sys
 import numpy as np
 import pytest
 
-import nn
 from nn.cli import main
 
 
@@ -57,18 +56,10 @@ def test_identity_output_trains_cross_entropy_with_one_output_per_class(capsys):
     assert "MLP([2, 4, 2]," in out and "loss cross_entropy" in out
 
 
-def test_progress_option_reaches_fit(monkeypatch, capsys):
-    seen = []
-    real_fit = nn.fit
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["progress"])
-        return real_fit(*args, **kwargs)
-
-    monkeypatch.setattr(nn, "fit", spy)
+def test_progress_option_reaches_fit(capsys, progress_seen):
     assert main(["train", "--epochs", "1"]) == 0
     assert main(["train", "--epochs", "1", "--no-progress"]) == 0
-    assert seen == [True, False]
+    assert progress_seen == [True, False]
 
 
 def test_save_then_load_gives_the_same_model(tmp_path, capsys):
