@@ -11,8 +11,8 @@ Every op is a namespace class, never instantiated:
   output's name and ``{x}``, ``{a}``, ``{b}`` the inputs'.
 - ``broadcasts``: the rule returns an output-shaped gradient that the engine sums back to the
   input's shape (``unbroadcast``). Other ops must return exactly the input's shape.
-- ``check(a_shape, b_shape)``: for binary ops, what is wrong with the operands' shapes
-  (a message with ``{a}``, ``{b}`` for the operands), or None.
+- ``check(a_shape, b_shape)``: for binary ops that need it, what is wrong with the operands'
+  shapes (a message with ``{a}``, ``{b}`` for the operands), or None when nothing is.
 
 Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
 """
@@ -27,10 +27,7 @@ class Op:
     symbol: str = "?"
     rules: tuple[str, ...] = ()
     broadcasts: bool = False
-
-    @staticmethod
-    def check(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> str | None:
-        return None  # broadcasting ops let NumPy judge, in forward
+    check = None  # broadcasting ops let NumPy judge the shapes, in forward
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

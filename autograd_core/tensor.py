@@ -11,7 +11,7 @@ import numpy as np
 
 from . import engine, ops
 from .recording import state
-from .tracked import TrackedArray
+from .tracked import TrackedArray, mark_written, tick
 
 Axis = int | Sequence[int] | None
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
@@ -27,7 +27,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_parents", "_saved",
-                 "_params", "_versions", "_version", "_retains_grad", "_scope", "__weakref__")
+                 "_params", "_stamp", "_version", "_retains_grad", "_scope", "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
@@ -60,7 +60,7 @@ class Tensor:
         if self.requires_grad:
             _require_float(array, "Tensor.data")
         self._data = array
-        self._version[0] += 1
+        mark_written(self._version)
 
     shape = property(lambda self: self._data.shape, doc="The shape tuple.")
     ndim = property(lambda self: self._data.ndim, doc="Number of axes.")
@@ -180,6 +180,21 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return _unary(ops.Neg, self)
 
+    # In place, as under PyTorch's no_grad: `p -= lr * p.grad` updates p itself (an optimizer's
+    # step). Without these, Python would rebind `p` to a new tensor and leave the model as it was.
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return _in_place(np.add, "+=", self, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return _in_place(np.subtract, "-=", self, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return _in_place(np.multiply, "*=", self, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return _in_place(np.true_divide, "/=", self, other)
+
     def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, Tensor) or not _is_real(exponent):
             raise TypeError(f"pow: the exponent must be a real number, got "
@@ -290,22 +305,60 @@ def _make(array: Any) -> Tensor:
     """A new leaf around an op's result (NumPy returns scalars for 0-d results).
 
     Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
-    ``_record`` and read only where ``_op`` is not None.
+    ``_node`` and read only where ``_op`` is not None.
     """
-    t = Tensor.__new__(Tensor)
+    t = _new(Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t.grad, t.requires_grad, t.name, t._op, t._version = None, False, None, None, [0]
+    t.grad = t.name = t._op = None
+    t.requires_grad = False
+    t._version = [0]
     return t
 
 
-def _record(out: Tensor, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
-            params: dict | None) -> None:
-    out.requires_grad, out._retains_grad, out._scope = True, False, state.scope
-    out._op, out._parents, out._saved, out._params = op, parents, saved, params
-    if out._data.base is not None and np.may_share_memory(out._data, parents[0]._data):
-        out._version = parents[0]._version  # a view: writes to either change both
-    # versions of everything whose array the rule may read, for the check at backward
-    out._versions = engine.versions(out) if saved else None
+def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
+          params: dict | None) -> Tensor:
+    """The output of ``op`` on ``parents``, recorded for backward.
+
+    It is stamped with a tick of the clock that also versions in-place writes, so backward
+    can tell whether an array the rule reads was written after this moment; the stamps also
+    order the graph (a node is always stamped after its inputs).
+    """
+    t = _new(Tensor)
+    t._data = data = array if type(array) is np.ndarray else np.asarray(array)
+    t.grad = t.name = None
+    t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
+    t._op, t._parents, t._saved, t._params = op, parents, saved, params
+    t._stamp = tick()
+    if data.base is not None and np.may_share_memory(data, parents[0]._data):
+        t._version = parents[0]._version  # a view: writes to either change both
+    else:
+        t._version = [0]
+    return t
+
+
+_new = object.__new__
+
+
+def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
+    """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
+    a saved value it changed. Refused while recording a tensor that requires grad: the
+    update would not be part of the graph."""
+    if t.requires_grad and state.enabled:
+        raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
+                           f"recorded, so an in-place update cannot be differentiated; "
+                           f"update parameters inside `with no_grad():`, or write "
+                           f"`t = t {symbol[0]} x` for a new tensor in the graph")
+    value = other._data if isinstance(other, Tensor) else other
+    try:
+        ufunc(t._data, value, t._data)  # the default casting, same_kind, keeps t's dtype
+    except (ValueError, TypeError) as err:
+        what = f"shape {np.shape(value)}, dtype {np.result_type(value)}" \
+            if isinstance(value, np.ndarray | Number) else type(value).__name__
+        kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
+        raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
+                   f"{t.dtype} in place with {what}: {err}") from None
+    mark_written(t._version)
+    return t
 
 
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
@@ -313,25 +366,24 @@ def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
         data, saved = op.forward(x._data, **params)
     except (ValueError, IndexError, TypeError) as err:
         raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
-    out = _make(data)
     if x.requires_grad and state.enabled:
-        _record(out, op, (x,), saved, params or None)
-    return out
+        return _node(data, op, (x,), saved, params or None)
+    return _make(data)
 
 
 def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
-    problem = op.check(a._data.shape, b._data.shape)
-    if problem is not None:
-        raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
+    if op.check is not None:
+        problem = op.check(a._data.shape, b._data.shape)
+        if problem is not None:
+            raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
     try:
         data, saved = op.forward(a._data, b._data)
     except ValueError:
         raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
                          f"(NumPy rules: trailing axes must be equal or 1)") from None
-    out = _make(data)
     if (a.requires_grad or b.requires_grad) and state.enabled:
-        _record(out, op, (a, b), saved, None)
-    return out
+        return _node(data, op, (a, b), saved, None)
+    return _make(data)
 
 
 # ---------------------------------------------------------------- argument handling

@@ -4,13 +4,28 @@ A tensor saved for backward must not change before backward reads it. NumPy cann
 when an array is written, so ``Tensor.data`` returns this view of the tensor's array; every
 in-place write through it (``t.data[...] = v``, ``t.data += 1``, ``np.copyto(t.data, v)``,
 ``np.add(a, b, out=t.data)``, ``fill``, ``sort``) bumps the tensor's version counter, which
-backward compares with the version it saw when the tensor was saved. Everything that is not
-a write behaves as on a plain ndarray and returns plain ndarrays.
+backward compares with the moment the tensor was saved. Everything that is not a write
+behaves as on a plain ndarray and returns plain ndarrays.
+
+Versions are ticks of one clock (``tick``) shared with the engine, which stamps every
+recorded node with a tick too: an array was written after a node was recorded exactly when
+its version is later than the node's stamp, and ``LAST_WRITE`` lets backward skip the
+check altogether while nothing has been written since.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+
+tick = itertools.count(1).__next__  # the clock: node stamps and write versions, increasing
+LAST_WRITE = [0]  # the tick of the latest in-place write anywhere
+
+
+def mark_written(version: list[int]) -> None:
+    """Record an in-place write to the array(s) sharing the counter ``version``."""
+    version[0] = LAST_WRITE[0] = tick()
 
 _WRITES_FIRST_ARGUMENT = {
     np.copyto, np.place, np.put, np.putmask, np.fill_diagonal, np.put_along_axis,
@@ -19,7 +34,7 @@ _WRITES_FIRST_ARGUMENT = {
 
 def _bump(array: object) -> None:
     if isinstance(array, TrackedArray) and array._version is not None:
-        array._version[0] += 1
+        mark_written(array._version)
 
 
 def _plain(array: object) -> object:
@@ -27,7 +42,7 @@ def _plain(array: object) -> object:
 
 
 class TrackedArray(np.ndarray):
-    _version: list[int] | None = None  # the owning tensor's counter, shared by views of it
+    _version: list[int] | None = None  # the owning tensor's counter, shared by its views
 
     def __array_finalize__(self, obj: object) -> None:
         # Views (slices, .T) write the same memory: they keep the counter. Copies do not.

@@ -1,9 +1,9 @@
 """Optimizers: ``SGD`` (with momentum) and ``Adam``, PyTorch's update rules.
 
 Each takes the parameters to update (``model.parameters()``); ``step()`` updates every
-parameter that has a gradient, in place (``p.data -= ...``: the same Tensor objects, so the
-model sees the new values), and ``zero_grad()`` clears the gradients before the next backward.
-A parameter whose ``.grad`` is None is skipped.
+parameter that has a gradient, in place (``p -= ...`` under ``no_grad``: the same Tensor
+objects, so the model sees the new values), and ``zero_grad()`` clears the gradients before
+the next backward. A parameter whose ``.grad`` is None is skipped.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, no_grad
 
 
 class Optimizer:
@@ -71,6 +71,7 @@ class SGD(Optimizer):
         self.momentum = self._check(momentum, "momentum", 0.0, 1.0)
         self.velocity: list[np.ndarray | None] = [None] * len(self.params)
 
+    @no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         lr, momentum = self.lr, self.momentum
@@ -86,7 +87,7 @@ class SGD(Optimizer):
                     v *= momentum
                     v += g
                 g = v
-            p.data -= lr * g
+            p -= lr * g
 
 
 class Adam(Optimizer):
@@ -112,6 +113,7 @@ class Adam(Optimizer):
         self.m: list[np.ndarray | None] = [None] * len(self.params)
         self.v: list[np.ndarray | None] = [None] * len(self.params)
 
+    @no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""
         beta1, beta2 = self.betas
@@ -130,4 +132,4 @@ class Adam(Optimizer):
             # p -= lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps): PyTorch's order of operations
             denominator = np.sqrt(v) / math.sqrt(1 - beta2**t)
             denominator += self.eps
-            p.data -= (self.lr / (1 - beta1**t)) * m / denominator
+            p -= (self.lr / (1 - beta1**t)) * m / denominator

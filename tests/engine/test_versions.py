@@ -115,3 +115,23 @@ def test_a_tensor_made_from_another_tensors_data_shares_its_version_counter():
     with pytest.raises(RuntimeError, match="modified in place"):
         y.backward()
     assert Tensor(w)._version is w._version
+
+
+def test_writes_elsewhere_or_before_recording_are_not_alarms():
+    w, other = leaf([1.0, 2.0]), leaf([3.0])
+    w.data[0] = 5.0  # before the op is recorded: the saved value is the edited one
+    y = (w * w).sum()
+    other.data[0] = 0.0  # after, but to an array no rule of this graph reads
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [10.0, 4.0])
+
+
+def test_an_edit_between_two_recordings_is_seen_only_by_the_earlier_one():
+    w = leaf([1.0, 2.0])
+    early = (w * w).sum()
+    w.data[1] = 3.0
+    late = (w * w).sum()
+    late.backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 6.0])
+    with pytest.raises(RuntimeError, match="modified in place"):
+        early.backward()
