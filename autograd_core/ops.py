@@ -105,6 +105,42 @@ class MatMul(Op):
            lambda g, a, b: a.T @ g)
 
 
+class AddMM(Op):
+    """out = b + W @ A for 2-D W (n, k), A (k, m), b broadcast to (n, m): Z = W A + b in one node
+
+    The layer's affine map without an array for ``W A`` (the sum is added into the product's
+    array). Drawings show it as the matmul and the broadcast add it stands for.
+    """
+
+    name, symbol, broadcasts = "addmm", "+", True
+    rules = ("d{b} = d{out}", "d{w} = d{out} {a}ᵀ", "d{a} = {w}ᵀ d{out}")
+
+    @staticmethod
+    def check(w_shape, a_shape, b_shape):
+        problem = MatMul.check(w_shape, a_shape)
+        if problem is not None:
+            return problem.format(a="{w}", b="{a}")  # matmul's operands are W and A here
+        product = (w_shape[0], a_shape[1])
+        try:
+            fits = np.broadcast_shapes(b_shape, product) == product
+        except ValueError:
+            fits = False
+        return None if fits else f"{{b}} does not broadcast to {{w}} @ {{a}}'s shape {product}"
+
+    @staticmethod
+    def forward(b, w, a):
+        out = w @ a
+        if np.promote_types(out.dtype, b.dtype) == out.dtype:
+            out += b  # no second (n, m) array: what makes this node worth having
+        else:
+            out = out + b  # a wider b widens the result, as W @ A + b would
+        return out, (w, a)
+
+    vjp = (lambda g, w, a: g,
+           lambda g, w, a: g @ a.T,
+           lambda g, w, a: w.T @ g)
+
+
 # ---------------------------------------------------------------- elementwise unary ops
 
 

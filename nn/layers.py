@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, is_grad_enabled, scope
+from autograd_core import Tensor, functional, is_grad_enabled, scope
 
 from .activations import Activation, activation
 from .module import Module
@@ -76,7 +76,7 @@ class Linear(Module):
         self.bias = Tensor(np.zeros((n_out, 1), dtype), requires_grad=True, name="b")
 
     def forward(self, A: Tensor | np.ndarray) -> Tensor:
-        return self.weight @ A + self.bias  # two engine ops: matmul, add
+        return functional.addmm(self.bias, self.weight, A)  # W A + b, one node
 
     def extra_repr(self) -> str:
         return f"n_in={self.n_in}, n_out={self.n_out}"

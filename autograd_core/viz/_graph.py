@@ -2,7 +2,8 @@
 
 Reads only the node protocol of a ``Tensor``: ``op`` (``name``, ``symbol``, ``rules``,
 ``broadcasts``), ``parents``, ``params``, ``name``, ``shape``, ``requires_grad``, ``is_leaf``,
-``scope``. No graphviz here.
+``scope``. No graphviz here. A fused ``addmm`` node (``Z = W A + b``) is drawn as the matmul
+and the broadcast add it computes, as the documents write it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import math
 import re
 from typing import Any, NamedTuple
 
+import numpy as np
+
+from ..ops import Add, AddMM, MatMul
 from . import _labels
 
 PARAMETER, INPUT, CONSTANT, INTERMEDIATE = "parameter", "input", "constant", "intermediate"
@@ -36,24 +40,32 @@ class Graph:
     """
 
     def __init__(self, root: Any) -> None:
+        drawn: dict[Any, Any] = {}  # addmm node -> the add that stands for it
+
+        def parents(t: Any) -> list[Any]:
+            return [_drawn(p, drawn) for p in t.parents]
+
+        root = _drawn(root, drawn)
         order, seen = [], {root}
-        stack = [(root, iter(root.parents))]
+        stack = [(root, iter(parents(root)))]
         while stack:
-            node, parents = stack[-1]
-            for p in parents:
+            node, inputs = stack[-1]
+            for p in inputs:
                 if p not in seen and not p.is_leaf:
                     seen.add(p)
-                    stack.append((p, iter(p.parents)))
+                    stack.append((p, iter(parents(p))))
                     break
             else:  # inputs computed: the leaves it reads come right before it
                 stack.pop()
-                for p in node.parents:
+                for p in parents(node):
                     if p not in seen:
                         seen.add(p)
                         order.append(p)
                 order.append(node)
         self.tensors: list[Any] = order
         self.index = {t: i for i, t in enumerate(order)}
+        # an addmm node, where a later op reads it, is the add that stands for it
+        self.index.update((t, self.index[add]) for t, add in drawn.items())
         self.consumers: list[list[tuple[int, int]]] = [[] for _ in order]
         for j, t in enumerate(order):
             for k, p in enumerate(t.parents):
@@ -64,6 +76,50 @@ class Graph:
 
     def __len__(self) -> int:
         return len(self.tensors)
+
+
+def _drawn(t: Any, drawn: dict[Any, Any]) -> Any:
+    """``t``, or for an ``addmm`` node the broadcast add (of a matmul) that it computes."""
+    if t.op is not AddMM:
+        return t
+    if t not in drawn:
+        drawn[t] = _AddOfProduct(t)
+    return drawn[t]
+
+
+class _AddOfProduct:
+    """An ``addmm`` node as drawn: ``Z = (W A) + b``; everything else is the node's own."""
+
+    op = Add
+
+    def __init__(self, node: Any) -> None:
+        self._node = node
+        self.parents = (_Product(node), node.parents[0])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._node, name)
+
+
+class _Product:
+    """The ``W A`` inside an ``addmm`` node, drawn as the matmul it stands for (a constant
+    when neither factor requires grad, as ``W @ A`` would be). Its values are recomputed for
+    display only: the engine never stores them."""
+
+    name, grad, params = None, None, {}
+
+    def __init__(self, node: Any) -> None:
+        _, self._w, self._a = node.parents
+        self.requires_grad = self._w.requires_grad or self._a.requires_grad
+        self.is_leaf = not self.requires_grad
+        self.op = None if self.is_leaf else MatMul
+        self.parents = () if self.is_leaf else (self._w, self._a)
+        self.scope = None if self.is_leaf else node.scope
+        self.shape = (self._w.shape[0], self._a.shape[1])
+        self.dtype = np.result_type(self._w.dtype, self._a.dtype)
+
+    @property
+    def data(self) -> np.ndarray:
+        return self._w.data @ self._a.data
 
 
 def _kind(t: Any) -> str:

@@ -37,13 +37,20 @@ def test_linear_computes_weight_at_input_plus_bias_column():
     assert np.allclose(Z.data, layer.weight.data @ A + layer.bias.data)
 
 
-def test_linear_forward_is_exactly_matmul_then_add():
+def test_linear_forward_is_one_addmm_node_equal_to_matmul_then_add():
     layer = nn.Linear(3, 2, rng=0)
-    Z = layer(columns(3, 4))
-    assert Z.op.name == "add" and Z.parents[1] is layer.bias
-    product = Z.parents[0]
-    assert product.op.name == "matmul" and product.parents[0] is layer.weight
-    assert product.parents[1].is_leaf
+    A = columns(3, 4)
+    Z = layer(A)
+    assert Z.op.name == "addmm" and Z.parents[0] is layer.bias
+    assert Z.parents[1] is layer.weight and Z.parents[2].is_leaf
+    unfused = layer.weight @ A + layer.bias
+    np.testing.assert_array_equal(Z.data, unfused.data)  # bit for bit
+    Z.sum().backward()
+    grads = [layer.weight.grad.copy(), layer.bias.grad.copy()]
+    layer.zero_grad()
+    unfused.sum().backward()
+    np.testing.assert_array_equal(grads[0], layer.weight.grad)
+    np.testing.assert_array_equal(grads[1], layer.bias.grad)
 
 
 def test_linear_gradients_match_finite_differences():
@@ -226,7 +233,7 @@ def test_mlp_records_each_layer_in_its_own_scope():
         path = [s.label for s in model.A[l].scope.path()]
         assert path == ["MLP", f"layer {l}"]
         assert model.Z[l].scope is model.A[l].scope
-        assert model.Z[l].parents[0].scope is model.A[l].scope  # the matmul
+        assert model.Z[l].op.name == "addmm"
 
 
 def test_mlp_keeps_float32():

@@ -45,3 +45,19 @@ def test_five_layers_five_boxes_and_every_rule():
         assert f"dW[{l}] = dZ[{l}] (A[{l - 1}])ᵀ" in rules
         assert f"dA[{l - 1}] = (W[{l}])ᵀ dZ[{l}]" in rules
         assert f"db[{l}] = Σcols dZ[{l}]" in rules
+
+
+@pytest.mark.parametrize("w_requires_grad", [True, False])
+def test_an_addmm_node_is_drawn_exactly_as_matmul_then_add(w_requires_grad):
+    from autograd_core import Tensor
+    from autograd_core.functional import addmm
+
+    rng = np.random.default_rng(0)
+    W = Tensor(rng.standard_normal((3, 2)), requires_grad=w_requires_grad, name="W[1]")
+    b = Tensor(np.zeros((3, 1)), requires_grad=True, name="b[1]")
+    X = Tensor(rng.standard_normal((2, 4)), name="A[0]")
+    fused, unfused = addmm(b, W, X).tanh().sum(), (W @ X + b).tanh().sum()
+    for options in ({}, {"backward": True}, {"show_grads": True}):
+        fused.backward(retain_graph=True)
+        unfused.backward(retain_graph=True)
+        assert viz.draw(fused, **options).source == viz.draw(unfused, **options).source
