@@ -2,7 +2,8 @@
 
 One step = forward, backward, SGD update of a tanh-hidden, sigmoid-output MLP trained with
 binary cross-entropy, samples as columns. Three implementations of the same step run in
-interleaved rounds on the same data:
+interleaved rounds on the same data, each in a process of its own (``--shared``: all in this
+one):
 
 - ``numpy``:  the closed-form equations written by hand (our floor: the same BLAS calls),
 - ``tensor``: raw ``autograd_core`` Tensor ops with a hand-written SGD update,
@@ -12,13 +13,14 @@ Reported: median step time per implementation and the median of same-round ratio
 ``numpy``. Then the per-op overhead, the peak memory of one step (tracemalloc), a 100,000-op
 chain's backward, and memory over 10,000 training steps.
 
-Usage: python benchmarks/run.py [--quick]
+Usage: python benchmarks/run.py [--quick] [--shared]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing
 import platform
 import statistics
 import time
@@ -40,6 +42,7 @@ CASES = [
     ((784, 1024, 1024, 10), 1024, np.float32),
 ]
 LR = 0.01
+PAUSE_S = 0.3  # between rounds: OpenBLAS threads spin about 0.1 s after their last call
 
 
 def make_problem(sizes, m, dtype, seed=0):
@@ -137,21 +140,62 @@ def time_steps(step: Callable[[], float], n: int) -> float:
     return (time.perf_counter() - start) / n
 
 
-def bench_case(sizes, m, dtype, rounds: int, budget_s: float) -> dict:
+def _worker(conn, name: str, sizes, m: int, dtype) -> None:
+    """One implementation in a process of its own: times rounds of steps when asked."""
     X, Y, Ws, bs = make_problem(sizes, m, dtype)
-    losses = {name: make(X, Y, Ws, bs)() for name, make in FACTORIES.items()}  # they agree
-    for name, value in losses.items():
+    make = FACTORIES[name]
+    conn.send(make(X, Y, Ws, bs)())  # the first loss, to check that the three agree
+    while (steps := conn.recv()) is not None:
+        # Fresh parameters every round: a long run on random labels saturates the tanh
+        # units, and subnormal gradients would then time the FPU, not the step.
+        step = make(X, Y, Ws, bs)
+        step()
+        conn.send(time_steps(step, steps))
+
+
+def bench_case(sizes, m, dtype, rounds: int, budget_s: float, separate: bool = True) -> dict:
+    """Median step times and same-round ratios to ``numpy``.
+
+    ``separate``: each implementation runs in a process of its own, as a user's training
+    would, and the rounds still alternate between them. In one shared process the allocator
+    state one implementation leaves (glibc's heap size and mmap threshold) changes the page
+    faults of the next, and the mid-size ratios then depend on the order they run in.
+    """
+    if separate:
+        context = multiprocessing.get_context("spawn")
+        pipes = {}
+        for name in FACTORIES:
+            ours, theirs = context.Pipe()
+            context.Process(target=_worker, args=(theirs, name, sizes, m, dtype),
+                            daemon=True).start()
+            pipes[name] = ours
+
+        def run_round(name: str, steps: int) -> float:
+            pipes[name].send(steps)
+            return pipes[name].recv()
+
+        losses = {name: pipe.recv() for name, pipe in pipes.items()}
+    else:
+        X, Y, Ws, bs = make_problem(sizes, m, dtype)
+
+        def run_round(name: str, steps: int) -> float:
+            step = FACTORIES[name](X, Y, Ws, bs)
+            step()
+            return time_steps(step, steps)
+
+        losses = {name: make(X, Y, Ws, bs)() for name, make in FACTORIES.items()}
+    for name, value in losses.items():  # the three compute the same step
         assert abs(value - losses["numpy"]) <= 1e-4 * abs(losses["numpy"]), (name, losses)
-    one = time_steps(numpy_step_factory(X, Y, Ws, bs), 1)
+    one = run_round("numpy", 1)
     per_round = max(1, int(budget_s / rounds / 3 / max(one, 1e-6)))
     times = {name: [] for name in FACTORIES}
     for _ in range(rounds):
-        for name, make in FACTORIES.items():
-            # Fresh parameters every round: a long run on random labels saturates the tanh
-            # units, and subnormal gradients would then time the FPU, not the step.
-            step = make(X, Y, Ws, bs)
-            step()
-            times[name].append(time_steps(step, per_round))
+        for name in FACTORIES:
+            times[name].append(run_round(name, per_round))
+            time.sleep(PAUSE_S)  # let the BLAS threads of the last one stop spinning
+    if separate:
+        for pipe in pipes.values():
+            pipe.send(None)
     ratios = {name: statistics.median(t / f for t, f in zip(times[name], times["numpy"]))
               for name in FACTORIES}
     return {"median_s": {n: statistics.median(t) for n, t in times.items()}, "ratio": ratios}
@@ -200,6 +244,9 @@ def memory_over_training(steps: int) -> list[tuple[int, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter budgets")
+    parser.add_argument("--shared", action="store_true",
+                        help="run the three implementations in this one process (by default "
+                             "each has a process of its own)")
     args = parser.parse_args()
     rounds, budget = (5, 1.0) if args.quick else (15, 6.0)
     print(f"{time.strftime('%Y-%m-%d')} | {platform.machine()} | {platform.processor() or ''} "
@@ -208,7 +255,7 @@ def main() -> None:
           "ratio Tensor | ratio nn |")
     print("|---|---|---|---|---|---|---|---|")
     for sizes, m, dtype in CASES:
-        r = bench_case(sizes, m, dtype, rounds, budget)
+        r = bench_case(sizes, m, dtype, rounds, budget, separate=not args.shared)
         t = r["median_s"]
         print(f"| {'-'.join(map(str, sizes))} | {m} | {np.dtype(dtype).name} | "
               f"{_fmt(t['numpy'])} | {_fmt(t['tensor'])} | {_fmt(t['nn'])} | "
