@@ -121,16 +121,14 @@ class AddMM(Op):
         if problem is not None:
             return problem.format(a="{w}", b="{a}")  # matmul's operands are W and A here
         product = (w_shape[0], a_shape[1])
-        try:
-            fits = np.broadcast_shapes(b_shape, product) == product
-        except ValueError:
-            fits = False
+        fits = b_shape == (product[0], 1) or len(b_shape) <= 2 and all(
+            d in (1, n) for d, n in zip(b_shape[::-1], product[::-1]))
         return None if fits else f"{{b}} does not broadcast to {{w}} @ {{a}}'s shape {product}"
 
     @staticmethod
     def forward(b, w, a):
         out = w @ a
-        if np.promote_types(out.dtype, b.dtype) == out.dtype:
+        if b.dtype == out.dtype or np.promote_types(out.dtype, b.dtype) == out.dtype:
             out += b  # no second (n, m) array: what makes this node worth having
         else:
             out = out + b  # a wider b widens the result, as W @ A + b would

@@ -173,7 +173,6 @@ class MLP(Module):
                              f"(transpose a (m, {self.sizes[0]}) array with X.T)")
         if A.name is None:
             A.name = "A[0]"
-        self.Z, self.A = [], []  # let the last step's graph go before this one is built
         retain = is_grad_enabled()
         Z_list: list[Tensor | None] = [None]
         A_list = [A]
