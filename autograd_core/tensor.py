@@ -368,7 +368,10 @@ def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
         raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
     if x.requires_grad and state.enabled:
         return _node(data, op, (x,), saved, params or None)
-    return _make(data)
+    out = _make(data)
+    if out._data.base is not None and np.may_share_memory(out._data, x._data):
+        out._version = x._version  # a view made under no_grad still writes x's memory
+    return out
 
 
 def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:

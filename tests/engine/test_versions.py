@@ -135,3 +135,28 @@ def test_an_edit_between_two_recordings_is_seen_only_by_the_earlier_one():
     np.testing.assert_array_equal(w.grad, [2.0, 6.0])
     with pytest.raises(RuntimeError, match="modified in place"):
         early.backward()
+
+
+@pytest.mark.parametrize("view", [lambda t: t.T, lambda t: t[0], lambda t: t.reshape(4)])
+def test_a_view_made_under_no_grad_shares_the_counter(view):
+    from autograd_core import no_grad
+
+    w = leaf([[1.0, 2.0], [3.0, 4.0]])
+    y = (w * w).sum()
+    with no_grad():
+        v = view(w)
+        v += 1.0  # writes w's memory
+    with pytest.raises(RuntimeError, match=r"mul saved input 0 \(W\).*modified in place"):
+        y.backward()
+
+
+def test_a_copy_made_under_no_grad_does_not_share_the_counter():
+    from autograd_core import no_grad
+
+    w = leaf([1.0, 2.0])
+    y = (w * w).sum()
+    with no_grad():
+        c = w * 1.0
+        c += 1.0
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
