@@ -40,11 +40,7 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
     while heap:
         node = heappop(heap)[1]
         g = grads.pop(node)
-        if capture is not None:
-            if node in capture:
-                capture[node] = _owned(g, shared)
-        elif node._retains_grad:
-            node.grad = _owned(g, shared) if node.grad is None else node.grad + g
+        _deliver(node, g, shared, capture)
         saved = node._saved
         if saved is FREED:
             raise RuntimeError(
@@ -71,11 +67,18 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
         if not retain_graph:
             node._saved = FREED
     for leaf, g in grads.items():  # only leaves are left
-        if capture is not None:
-            if leaf in capture:
-                capture[leaf] = _owned(g, shared)
-        else:
-            leaf.grad = _owned(g, shared) if leaf.grad is None else leaf.grad + g
+        _deliver(leaf, g, shared, capture)
+
+
+def _deliver(t: Tensor, g: np.ndarray, shared: set[int],
+             capture: dict[Tensor, np.ndarray | None] | None) -> None:
+    """Hand ``t``'s finished gradient to whoever keeps it: ``capture``, or ``t.grad`` on
+    leaves and retaining tensors (accumulated)."""
+    if capture is not None:
+        if t in capture:
+            capture[t] = _owned(g, shared)
+    elif t._op is None or t._retains_grad:
+        t.grad = _owned(g, shared) if t.grad is None else t.grad + g
 
 
 def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:

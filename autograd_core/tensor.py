@@ -329,11 +329,16 @@ def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tupl
     t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
     t._op, t._parents, t._saved, t._params = op, parents, saved, params
     t._stamp = tick()
-    if data.base is not None and np.may_share_memory(data, parents[0]._data):
-        t._version = parents[0]._version  # a view: writes to either change both
-    else:
-        t._version = [0]
+    t._version = _counter_for(data, parents[0])
     return t
+
+
+def _counter_for(data: np.ndarray, source: Tensor) -> list[int]:
+    """``source``'s version counter if ``data`` is a view of its memory (writes to either
+    change both), else a new one."""
+    if data.base is not None and np.may_share_memory(data, source._data):
+        return source._version
+    return [0]
 
 
 _new = object.__new__
@@ -369,8 +374,7 @@ def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
     if x.requires_grad and state.enabled:
         return _node(data, op, (x,), saved, params or None)
     out = _make(data)
-    if out._data.base is not None and np.may_share_memory(out._data, x._data):
-        out._version = x._version  # a view made under no_grad still writes x's memory
+    out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
     return out
 
 
