@@ -13,9 +13,9 @@ import argparse
 import time
 
 import numpy as np
+from run import LR, make_problem, numpy_step_factory
 
 import nn
-from run import LR, make_problem, numpy_step_factory
 
 PHASES = ("zero_grad", "forward", "loss", "backward", "step")
 
