@@ -40,7 +40,8 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
     while heap:
         node = heappop(heap)[1]
         g = grads.pop(node)
-        _deliver(node, g, shared, capture)
+        if node._retains_grad or capture is not None:  # other nodes keep no gradient
+            _deliver(node, g, shared, capture)
         saved = node._saved
         if saved is FREED:
             raise RuntimeError(
@@ -56,10 +57,10 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
             if pg is g:
                 shared.add(id(g))
             data = p._data
-            if pg.shape != data.shape or pg.dtype != data.dtype:
+            if pg.shape != data.shape or pg.dtype is not data.dtype:  # `is`: _fit decides
                 pg = _fit(pg, p, node)
             if p in grads:
-                grads[p] = grads[p] + pg
+                grads[p] = _accumulate(grads[p], pg, shared)
             else:
                 grads[p] = pg
                 if p._op is not None:
@@ -93,6 +94,15 @@ def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
         raise RuntimeError(f"{op.name} backward: the gradient for input {i}{_named(p)} has "
                            f"shape {pg.shape}, expected {p.shape} (a bug in the op's rule)")
     return pg
+
+
+def _accumulate(total: np.ndarray, g: np.ndarray, shared: set[int]) -> np.ndarray:
+    """``total + g``, added into ``total`` when it is an array only the engine holds (a
+    rule's fresh result), so a tensor used many times costs one gradient array."""
+    if type(total) is np.ndarray and total.base is None and id(total) not in shared:
+        total += g
+        return total
+    return total + g
 
 
 def _owned(g: np.ndarray, shared: set[int]) -> np.ndarray:

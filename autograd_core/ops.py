@@ -34,6 +34,8 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes NumPy broadcasting added or stretched, giving ``shape``."""
     if g.shape == shape:
         return g
+    if len(shape) == 2 == g.ndim and shape[1] == 1 and shape[0] == g.shape[0]:
+        return g.sum(axis=1, keepdims=True)  # the bias column (n, 1) of an (n, m) result
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
