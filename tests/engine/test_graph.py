@@ -77,6 +77,33 @@ def test_leaf_grad_of_sum_is_a_writable_array():
     assert x.grad.flags.writeable and x.grad.sum() == 10.0
 
 
+def test_gradients_summed_in_place_leave_every_handed_out_array_alone():
+    # Backward runs latest first, so x's first gradient is d(out) passed through by the
+    # adds: the seed itself, also u's gradient. Summing the rest into it in place would
+    # change the caller's seed and u.grad.
+    x, y = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    product = x * y
+    u = (x + y).retain_grad()
+    out = (product + (u + x)).retain_grad()
+    seed = np.array([1.0, 1.0])
+    out.backward(seed)
+    np.testing.assert_array_equal(x.grad, 1 + 1 + np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(y.grad, 1 + np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(u.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(out.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(seed, [1.0, 1.0])
+
+
+def test_a_tensor_used_many_times_sums_its_gradients_exactly():
+    x = leaf(np.linspace(-1, 1, 6).reshape(2, 3))
+    h = x.tanh().retain_grad()
+    (h * h + h * 3.0 + h.exp()).sum().backward()
+    t = np.tanh(x.data)
+    expected_h = ((np.ones_like(t) * t + np.ones_like(t) * t) + 3.0) + np.exp(t)
+    np.testing.assert_allclose(h.grad, expected_h, rtol=1e-15)
+    np.testing.assert_allclose(x.grad, expected_h * (1 - t * t), rtol=1e-15)
+
+
 def test_backward_frees_the_graph_and_a_second_backward_says_so():
     x = leaf(2.0)
     y = (x * x).tanh()
