@@ -185,7 +185,7 @@ def run_train(args: argparse.Namespace) -> int:
         X_train, T_train, X_test, T_test = X, T, None, None
     sizes_ = [X.shape[0], *hidden_sizes, n_L]
     model = nn.MLP(sizes_, hidden=hidden, output=output, init=pick(args.init, recipe.init),
-                   rng=np.random.RandomState(args.seed))
+                   rng=np.random.RandomState(args.seed), retain_grads=False)  # dW, db suffice
     if args.load is not None:
         try:
             nn.load(model, args.load)

@@ -111,6 +111,11 @@ class MLP(Module):
     go to every ``Linear``, drawn in layer order from one generator; the course's set-up
     ``np.random.seed(2); W = 0.01 * randn`` is ``init="normal", rng=np.random.RandomState(2)``.
 
+    ``retain_grads`` (default True) keeps ``dZ[l]`` and ``dA[l]`` after backward, as below.
+    Training that needs only ``dW[l]`` and ``db[l]`` can pass False: backward then frees each
+    layer's ``dZ``, ``dA`` as soon as it has been used, two ``(n_l, m)`` arrays per layer
+    fewer at the peak. ``nn.closed_form.compare`` retains them for its own pass either way.
+
     Shapes:
         ``X``: ``(n_0, m)``, an ndarray or Tensor, one example per column. Output ``A[L]``:
         ``(n_L, m)``.
@@ -121,7 +126,8 @@ class MLP(Module):
         activations: ``activations[l]``, the activation module of layer ``l``.
         Z, A: after ``model(X)``, ``Z[l]`` and ``A[l]`` (``A[0]`` is ``X`` as a Tensor), named
             ``"Z[l]"``, ``"A[l]"`` (and ``"A[0]"`` when ``X`` has no name). When the forward
-            pass recorded a graph, they retain their gradients: after ``loss.backward()``,
+            pass recorded a graph (and ``retain_grads`` is True), they retain their
+            gradients: after ``loss.backward()``,
             ``Z[l].grad`` is ``dZ[l]`` and ``A[l].grad`` is ``dA[l]`` (``dW[l]`` and ``db[l]``
             are ``W[l].grad`` and ``b[l].grad``). With the identity activation ``A[l]`` is
             ``Z[l]``, the same tensor.
@@ -130,7 +136,7 @@ class MLP(Module):
     def __init__(self, sizes: Sequence[int], hidden: str | Activation = "tanh",
                  output: str | Activation = "sigmoid", init: str = "xavier", *,
                  scale: float | None = None, rng: Rng = None,
-                 dtype: np.dtype | type = np.float64) -> None:
+                 dtype: np.dtype | type = np.float64, retain_grads: bool = True) -> None:
         super().__init__()
         if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or len(sizes) < 2:
             raise ValueError(f"MLP: sizes must be a list [n_0, n_1, ..., n_L] of at least two "
@@ -147,6 +153,9 @@ class MLP(Module):
             acts.append(activation(output if l == L else hidden))
         self._layers = tuple(getattr(self, f"layer{l}") for l in range(1, L + 1))  # noqa: E741
         self.activations: tuple[Activation | None, ...] = tuple(acts)
+        if not isinstance(retain_grads, bool):
+            raise TypeError(f"MLP: retain_grads must be True or False, got {retain_grads!r}")
+        self.retain_grads = retain_grads
         self.Z: list[Tensor | None] = []
         self.A: list[Tensor] = []
 
@@ -173,7 +182,7 @@ class MLP(Module):
                              f"(transpose a (m, {self.sizes[0]}) array with X.T)")
         if A.name is None:
             A.name = "A[0]"
-        retain = is_grad_enabled()
+        retain = self.retain_grads and is_grad_enabled()
         Z_list: list[Tensor | None] = [None]
         A_list = [A]
         for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1):  # noqa: E741

@@ -126,6 +126,17 @@ def test_compare_leaves_parameters_alone_and_zeroes_gradients_first():
     assert first.J == pytest.approx(J.item(), rel=1e-15)
 
 
+def test_compare_retains_the_layer_gradients_of_a_model_that_does_not():
+    model, X, Y = section6()
+    lean, _, _ = section6()
+    lean.retain_grads = False
+    expected, got = compare(model, X, Y), compare(lean, X, Y)
+    assert got.ok() and lean.retain_grads is False
+    assert [(r.formulation, r.key, r.layer, r.max_abs) for r in got.rows] == \
+        [(r.formulation, r.key, r.layer, r.max_abs) for r in expected.rows]
+    np.testing.assert_array_equal(lean.Z[1].grad, model.Z[1].grad)
+
+
 def test_compare_records_the_graph_even_inside_no_grad():
     model, X, Y = section6()
     with no_grad():

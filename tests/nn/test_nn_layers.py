@@ -206,6 +206,24 @@ def test_mlp_parameter_gradients_match_finite_differences():
     assert gradcheck(J, model.parameters())
 
 
+def test_mlp_without_retained_grads_gives_the_same_parameter_gradients_bit_for_bit():
+    X, Y = columns(3, 5), (columns(2, 5, seed=1) > 0).astype(float)
+    kept, lean = (nn.MLP([3, 4, 3, 2], rng=0, retain_grads=flag) for flag in (True, False))
+    for model in (kept, lean):
+        nn.binary_cross_entropy(model(X), Y).backward()
+    for l in range(1, 4):
+        np.testing.assert_array_equal(lean.W[l].grad, kept.W[l].grad)
+        np.testing.assert_array_equal(lean.b[l].grad, kept.b[l].grad)
+        assert lean.Z[l].grad is None and lean.A[l].grad is None  # freed during backward
+        assert kept.Z[l].grad is not None and kept.A[l].grad is not None
+        np.testing.assert_array_equal(lean.Z[l].data, kept.Z[l].data)
+
+
+def test_mlp_retain_grads_must_be_a_bool():
+    with pytest.raises(TypeError, match="retain_grads must be True or False"):
+        nn.MLP([2, 3, 1], retain_grads="no")
+
+
 def test_mlp_with_identity_output_has_A_equal_to_Z():
     model = nn.MLP([2, 3, 1], output="identity", rng=0)
     model(columns(2, 4))
