@@ -57,7 +57,9 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
             if pg is g:
                 shared.add(id(g))
             data = p._data
-            if pg.shape != data.shape or pg.dtype is not data.dtype:  # `is`: _fit decides
+            # Dtypes by identity (NumPy's float64, float32 are singletons); on a miss, _fit
+            # compares them properly and casts only if they differ.
+            if pg.shape != data.shape or pg.dtype is not data.dtype:
                 pg = _fit(pg, p, node)
             if p in grads:
                 grads[p] = _accumulate(grads[p], pg, shared)
@@ -97,20 +99,23 @@ def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
 
 
 def _accumulate(total: np.ndarray, g: np.ndarray, shared: set[int]) -> np.ndarray:
-    """``total + g``, added into ``total`` when it is an array only the engine holds (a
-    rule's fresh result), so a tensor used many times costs one gradient array."""
-    if type(total) is np.ndarray and total.base is None and id(total) not in shared:
+    """``total + g``, added into ``total`` when the engine alone holds it, so a tensor used
+    many times costs one gradient array."""
+    if _fresh(total, shared):
         total += g
         return total
     return total + g
 
 
 def _owned(g: np.ndarray, shared: set[int]) -> np.ndarray:
-    """``g`` as an array nobody else holds: views (read-only broadcasts among them) and
-    pass-throughs are copied; a fresh result of a rule is kept as it is."""
-    if type(g) is not np.ndarray or g.base is not None or id(g) in shared:
-        return np.array(g)
-    return g
+    """``g`` as an array nobody else holds: copied unless ``_fresh``."""
+    return g if _fresh(g, shared) else np.array(g)
+
+
+def _fresh(g: np.ndarray, shared: set[int]) -> bool:
+    """Is ``g`` a rule's fresh result, held by the engine alone? Not a view (read-only
+    broadcasts among them), not a NumPy scalar, not a pass-through or the seed (``shared``)."""
+    return type(g) is np.ndarray and g.base is None and id(g) not in shared
 
 
 def _refuse_stale(node: Tensor) -> None:
