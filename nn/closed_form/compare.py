@@ -89,17 +89,14 @@ def run_autodiff(model: Any, X: Any, T: Any, loss: str, *, input_grad: bool = Fa
         raise ValueError(f"unknown loss {loss!r}; expected one of {list(LOSSES)}")
     X0 = Tensor(_array(X), requires_grad=input_grad, name="A[0]")
     model.zero_grad()
-    switched = getattr(model, "retain_grads", True) is False
-    if switched:  # the layer gradients are what is compared: keep them for this pass
-        model.retain_grads = True
-    try:
-        with enable_grad():
-            J = LOSS_FUNCTIONS[loss](model(X0), T)
-            J.backward()
-    finally:
-        if switched:
-            model.retain_grads = False
     L = model.L
+    with enable_grad():
+        prediction = model(X0)
+        for l in range(1, L + 1):  # what is compared, kept even by MLP(retain_grads=False)
+            model.Z[l].retain_grad()
+            model.A[l].retain_grad()
+        J = LOSS_FUNCTIONS[loss](prediction, T)
+        J.backward()
     W = (None, *(model.W[l].data for l in range(1, L + 1)))
     b = (None, *(model.b[l].data for l in range(1, L + 1)))
     Z = (None, *(model.Z[l].data for l in range(1, L + 1)))
