@@ -35,13 +35,14 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
     that are keys of ``capture`` receive their gradient there and no ``.grad`` is touched.
     """
     grads = {root: seed}  # nodes waiting in the heap and leaves reached so far
+    kept: dict[Tensor, np.ndarray] = {}  # an op's shortcut went past these: kept, not passed on
     shared = {id(seed)}  # arrays also held elsewhere: copied before becoming someone's .grad
     heap = [(-root._stamp, root)] if root._op is not None else []
     while heap:
         node = heappop(heap)[1]
         g = grads.pop(node)
         if node._retains_grad or capture is not None:  # other nodes keep no gradient
-            _deliver(node, g, shared, capture)
+            _deliver(node, g + kept.pop(node) if node in kept else g, shared, capture)
         saved = node._saved
         if saved is FREED:
             raise RuntimeError(
@@ -50,7 +51,10 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
                 f"go through it again")
         if LAST_WRITE[0] > node._stamp:  # something was written in place since recording
             _refuse_stale(node)
-        for p, rule in zip(node._parents, node._op.vjp):
+        parents, rules = node._parents, node._op.vjp
+        if node._op.shortcut is not None:
+            parents, rules = _shortcut(node, g, kept, capture)
+        for p, rule in zip(parents, rules):
             if not p.requires_grad:
                 continue
             pg = rule(g, *saved)
@@ -71,6 +75,23 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
             node._saved = FREED
     for leaf, g in grads.items():  # only leaves are left
         _deliver(leaf, g, shared, capture)
+    for t, g in kept.items():  # reached by a shortcut alone
+        _deliver(t, g, shared, capture)
+
+
+def _shortcut(node: Tensor, g: np.ndarray, kept: dict[Tensor, np.ndarray],
+              capture: dict[Tensor, np.ndarray | None] | None) -> tuple[tuple, tuple]:
+    """The inputs and rules to run for ``node`` when its op has a shortcut: input 0,
+    ``y = through(x)``, is replaced by ``x`` with the op's exact rule for it; ``y``'s own
+    gradient is computed only if it is wanted, and kept for delivery, not passed on."""
+    op, y = node._op, node._parents[0]
+    through, rule = op.shortcut
+    if y._op is not through:
+        return node._parents, op.vjp
+    if y._retains_grad or capture is not None and y in capture:
+        dy = op.vjp[0](g, *node._saved)
+        kept[y] = kept[y] + dy if y in kept else dy
+    return (y._parents[0], *node._parents[1:]), (rule, *op.vjp[1:])
 
 
 def _deliver(t: Tensor, g: np.ndarray, shared: set[int],
@@ -81,7 +102,7 @@ def _deliver(t: Tensor, g: np.ndarray, shared: set[int],
         if t in capture:
             capture[t] = _owned(g, shared)
     elif t._op is None or t._retains_grad:
-        t.grad = _owned(g, shared) if t.grad is None else t.grad + g
+        t._grad = _owned(g, shared) if t._grad is None else np.asarray(t._grad + g)
 
 
 def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
@@ -92,7 +113,7 @@ def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
     if pg.dtype != p.dtype:
         pg = pg.astype(p.dtype)  # an input of a narrower float type than the output
     if pg.shape != p.shape:
-        i = node._parents.index(p)
+        i = node._parents.index(p) if p in node._parents else 0  # 0: through a shortcut
         raise RuntimeError(f"{op.name} backward: the gradient for input {i}{_named(p)} has "
                            f"shape {pg.shape}, expected {p.shape} (a bug in the op's rule)")
     return pg

@@ -10,6 +10,7 @@ import numpy as np
 from . import engine
 from .recording import no_grad
 from .tensor import Tensor, _seed
+from .tracked import writable
 
 
 class GradcheckError(AssertionError):
@@ -37,10 +38,11 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
     """Compare the engine's gradient of ``fn(*inputs)`` with central differences, in float64.
 
     Inputs are copied to float64 leaves (inputs that require grad are checked, the others are
-    constants). A non-scalar output is reduced to the scalar ``Σ r ⊙ fn(...)`` with a fixed
-    random projection ``r``. Returns True, or raises ``GradcheckError`` naming the input, the
-    worst element, both values and the relative error; passes when every element satisfies
-    ``|analytic - numeric| ≤ atol + rtol·|numeric|``.
+    constants). A one-element output is differentiated as it is; a larger one is reduced to
+    the scalar ``Σ r ⊙ fn(...)`` with a fixed random projection ``r`` (the message then says
+    so). Every input is checked; returns True, or raises one ``GradcheckError`` naming each
+    input that fails, with its worst element, both values and the relative error. An element
+    passes when ``|analytic - numeric| ≤ atol + rtol·|numeric|``.
     """
     leaves = [Tensor(np.array(t.data, dtype=np.float64), requires_grad=t.requires_grad,
                      name=t.name) for t in inputs]
@@ -50,39 +52,51 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
     out = fn(*leaves)
     if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
-    projection = np.random.default_rng(0).standard_normal(out.shape)
+    projected = out.size != 1
+    projection = np.random.default_rng(0).standard_normal(out.shape) if projected \
+        else np.ones(out.shape)
 
     def objective() -> float:
         with no_grad():
             return float(np.sum(projection * fn(*leaves)._data))
 
     analytic = grad(out, checked, grad_output=projection)
+    failures = []
     for position, (leaf, g) in enumerate(zip(checked, analytic)):
         numeric = np.zeros(leaf.shape)
-        values = leaf._data  # perturbed in place, then restored, element by element
-        for index in np.ndindex(*leaf.shape):
-            original = values[index]
-            values[index] = original + eps
-            plus = objective()
-            values[index] = original - eps
-            minus = objective()
-            values[index] = original
-            numeric[index] = (plus - minus) / (2 * eps)
-        _compare(g, numeric, leaf, position, atol, rtol)
+        with writable(leaf._data) as values:  # perturbed in place, then restored
+            for index in np.ndindex(*leaf.shape):
+                original = values[index]
+                values[index] = original + eps
+                plus = objective()
+                values[index] = original - eps
+                minus = objective()
+                values[index] = original
+                numeric[index] = (plus - minus) / (2 * eps)
+        failure = _compare(g, numeric, leaf, position, atol, rtol)
+        if failure is not None:
+            failures.append(failure)
+    if failures:
+        of = (f"of Σ r ⊙ fn(...), the output {out.shape} projected on a fixed random r, "
+              if projected else "")
+        raise GradcheckError(
+            f"gradcheck: the gradient {of}is wrong for {len(failures)} of {len(checked)} "
+            f"inputs (atol={atol}, rtol={rtol}):\n" + "\n".join(failures))
     return True
 
 
 def _compare(analytic: np.ndarray, numeric: np.ndarray, leaf: Tensor, position: int,
-             atol: float, rtol: float) -> None:
+             atol: float, rtol: float) -> str | None:
+    """What is wrong with ``leaf``'s gradient, in one line, or None if nothing is."""
     excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
     if analytic.size == 0 or np.all(excess <= 0):
-        return
+        return None
     worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(excess), np.inf, excess))),
                              analytic.shape)
     a, n = float(analytic[worst]), float(numeric[worst])
     relative = abs(a - n) / max(abs(n), 1e-300)
     label = f"{leaf.name!r}" if leaf.name else f"#{position}"
-    raise GradcheckError(
-        f"gradcheck: gradient of input {label} (shape {leaf.shape}) is wrong at index "
-        f"{tuple(int(i) for i in worst)}: analytic {a:.10g}, numeric {n:.10g}, "
-        f"relative error {relative:.3g} (atol={atol}, rtol={rtol})")
+    wrong = int(np.sum(~(excess <= 0)))
+    return (f"  input {label} (shape {leaf.shape}): {wrong} of {analytic.size} elements wrong; "
+            f"worst at index {tuple(int(i) for i in worst)}: analytic {a:.10g}, numeric "
+            f"{n:.10g}, relative error {relative:.3g}")

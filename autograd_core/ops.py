@@ -13,6 +13,10 @@ Every op is a namespace class, never instantiated:
   input's shape (``unbroadcast``). Other ops must return exactly the input's shape.
 - ``check(a_shape, b_shape)``: for binary ops that need it, what is wrong with the operands'
   shapes (a message with ``{a}``, ``{b}`` for the operands), or None when nothing is.
+- ``shortcut = (through, rule)``: for an op whose input 0 is the output ``y = through(x)``,
+  ``rule(g, *saved)`` gives the gradient for ``x`` directly, exact where the chain through
+  ``through``'s rule would lose it (``σ'(z)`` is 0 once ``1 − σ(z)`` rounds to 0). The engine
+  sends it to ``x``; ``y`` still gets its own gradient for ``.grad``, not passed on.
 
 Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
 """
@@ -28,6 +32,7 @@ class Op:
     rules: tuple[str, ...] = ()
     broadcasts: bool = False
     check = None  # broadcasting ops let NumPy judge the shapes, in forward
+    shortcut = None
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -165,7 +170,8 @@ class Pow(Op):
     def forward(x, p):
         return x**p, (x, p)
 
-    vjp = (lambda g, x, p: g * (p * x ** (p - 1)),)
+    # p = 0: the derivative is 0 everywhere, also at x = 0 where 0 · x⁻¹ would be nan
+    vjp = (lambda g, x, p: g * (p * x ** (p - 1)) if p != 0 else np.zeros_like(g),)
 
 
 class Exp(Op):
@@ -428,10 +434,27 @@ class GetItem(Op):
 
 # e^-100: logs are clamped at -100 (as PyTorch does), finite at p = 0 or 1
 LOG_FLOOR = 3.720075976020836e-44
+PROBABILITY_FLOOR = 1e-12  # keeps the gradient for a probability of exactly 0 or 1 finite
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a / b, and 0 where a is 0 (also where b is: a term that is absent, not 0/0)."""
+    with np.errstate(divide="ignore"):
+        return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape), b.dtype),
+                         where=a != 0)
+
+
+def _logit_grad(g, p, q, t, m):
+    """dJ/dz = (σ(z) − t)/m from p = σ(z) and q = σ(−z), each exact: (1 − t) p − t q."""
+    return (g / m) * ((1 - t) * p - t * q)
 
 
 class BinaryCrossEntropy(Op):
-    """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)] over probabilities p, m = number of columns"""
+    """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)] over probabilities p, m = number of columns
+
+    Saved: p and q = 1 − p (floored, so the gradient stays finite at exactly 0 or 1), the
+    clamped logs, t and m. ``BinaryCrossEntropyOfSigmoid`` saves the same from the logit.
+    """
 
     name, symbol = "binary_cross_entropy", "BCE"
     rules = ("d{a} = ({a} − {b}) / ({a} ⊙ (1 − {a}) m)", "d{b} = (ln(1 − {a}) − ln {a}) / m")
@@ -439,15 +462,46 @@ class BinaryCrossEntropy(Op):
     @staticmethod
     def forward(p, t):
         m = p.shape[-1] if p.ndim else 1
-        log_p = np.log(np.maximum(p, LOG_FLOOR))
-        log_q = np.log(np.maximum(1 - p, LOG_FLOOR))
+        q = 1 - p
+        log_p, log_q = np.log(np.maximum(p, LOG_FLOOR)), np.log(np.maximum(q, LOG_FLOOR))
         out = -(t * log_p + (1 - t) * log_q).sum() / m
-        return out, (p, t, log_p, log_q, m)
+        floor = PROBABILITY_FLOOR
+        return out, (np.maximum(p, floor), np.maximum(q, floor), t, log_p, log_q, m)
+
+    # (p − t) / (p (1 − p)) written as (1 − t)/q − t/p: no 0/0 where a label makes a term absent
+    vjp = (lambda g, p, q, t, log_p, log_q, m: (g / m) * (_ratio(1 - t, q) - _ratio(t, p)),
+           lambda g, p, q, t, log_p, log_q, m: (g / m) * (log_q - log_p))
+
+
+class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
+    """BCE of p = σ(z) computed from z, exact for any z; its gradient goes straight to z
+
+    dJ/dz = (σ(z) − t)/m (Wichmann's (3.12): H = A − T), with no σ'(z) that rounds to 0 once
+    1 − p does; dJ/dp (for ``.grad``) is exact too, and infinite only where it truly is.
+    """
 
     @staticmethod
-    def _vjp_p(g, p, t, log_p, log_q, m):
-        # (p − t) / (p (1 − p)) is −t/p + (1 − t)/(1 − p); the floor keeps it finite at 0 and 1
-        return (g / m) * (p - t) / np.maximum(p * (1 - p), 1e-12)
+    def forward(p, t, z):
+        m = p.shape[-1] if p.ndim else 1
+        q = sigmoid(-z)  # 1 − p without the cancellation
+        log_p, log_q = -np.logaddexp(0, -z), -np.logaddexp(0, z)
+        out = -(t * log_p + (1 - t) * log_q).sum() / m
+        return out, (p, q, t, log_p, log_q, m)
 
-    vjp = (_vjp_p,
-           lambda g, p, t, log_p, log_q, m: (g / m) * (log_q - log_p))
+    shortcut = (Sigmoid, lambda g, p, q, t, log_p, log_q, m: _logit_grad(g, p, q, t, m))
+
+
+class BinaryCrossEntropyWithLogits(Op):
+    """J = (1/m) Σ [t softplus(−z) + (1 − t) softplus(z)], which is BCE(σ(z), t), for any z"""
+
+    name, symbol = "binary_cross_entropy_with_logits", "BCE"
+    rules = ("d{a} = (σ({a}) − {b}) / m", "d{b} = −{a} / m")
+
+    @staticmethod
+    def forward(z, t):
+        m = z.shape[-1] if z.ndim else 1
+        out = (t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum() / m
+        return out, (z, t, sigmoid(z), sigmoid(-z), m)
+
+    vjp = (lambda g, z, t, p, q, m: _logit_grad(g, p, q, t, m),
+           lambda g, z, t, p, q, m: (g / m) * -z)

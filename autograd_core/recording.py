@@ -1,20 +1,27 @@
-"""What the engine records: gradient mode (``no_grad``) and the module scope drawings group by."""
+"""What the engine records: gradient mode (``no_grad``) and the module scope drawings group by.
+
+Both are per thread, as PyTorch's gradient mode is: ``no_grad()`` in one thread (an
+optimizer's ``@no_grad()`` step, say) never turns recording off in another.
+"""
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
 
-class _State:
-    __slots__ = ("enabled", "scope")
+class _State(threading.local):
+    """This thread's mode; each new thread starts recording, with no scope open."""
 
     def __init__(self) -> None:
         self.enabled = True  # record graphs?
+        self.modes: list[bool] = []  # the modes that open `no_grad`/`enable_grad` blocks replaced
         self.scope: Scope | None = None  # innermost open scope, stamped on recorded tensors
+        self.scopes: list[Scope | None] = []  # the scopes that open `scope` blocks replaced
 
 
 state = _State()
@@ -30,15 +37,14 @@ class _GradMode:
 
     _enabled: bool
 
-    def __init__(self) -> None:
-        self._previous: list[bool] = []  # a stack, so one instance may be entered recursively
-
+    # The previous mode goes on this thread's stack, not the instance: one instance (a
+    # decorator's) may be entered recursively and by several threads at once.
     def __enter__(self) -> None:
-        self._previous.append(state.enabled)
+        state.modes.append(state.enabled)
         state.enabled = self._enabled
 
     def __exit__(self, *exc_info: object) -> None:
-        state.enabled = self._previous.pop()  # runs on exceptions too
+        state.enabled = state.modes.pop()  # runs on exceptions too
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -94,12 +100,11 @@ class scope:  # noqa: N801 - used like a function: ``with scope("layer 1"):``
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self._outer: list[Scope | None] = []
 
     def __enter__(self) -> Scope:
-        self._outer.append(state.scope)
+        state.scopes.append(state.scope)
         state.scope = Scope(self.label, state.scope)
         return state.scope
 
     def __exit__(self, *exc_info: object) -> None:
-        state.scope = self._outer.pop()
+        state.scope = state.scopes.pop()

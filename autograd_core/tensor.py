@@ -11,7 +11,7 @@ import numpy as np
 
 from . import engine, ops
 from .recording import state
-from .tracked import TrackedArray, mark_written, tick
+from .tracked import TrackedArray, freeze, mark_written, tick, writable
 
 Axis = int | Sequence[int] | None
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
@@ -21,24 +21,28 @@ class Tensor:
     """An n-dimensional array that records how it was computed, for reverse-mode autodiff.
 
     ``Tensor(data, requires_grad=False, name=None)``. Python scalars and lists become float64;
-    an ndarray is used as it is (not copied) and keeps its dtype. Only floating-point data
-    can require a gradient. ``name`` labels the tensor in drawings and error messages, in the
-    documents' notation (``"W[1]"``).
+    an ndarray keeps its dtype and is copied (as ``torch.tensor`` does), so changing it later
+    cannot change this tensor; a Tensor, or another tensor's ``.data``, is shared (memory and
+    version counter). Only floating-point data can require a gradient. ``name`` labels the
+    tensor in drawings and error messages, in the documents' notation (``"W[1]"``).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_parents", "_saved",
+    __slots__ = ("_data", "_grad", "requires_grad", "_name", "_op", "_parents", "_saved",
                  "_params", "_stamp", "_version", "_retains_grad", "_scope", "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
         # Memory shared with another tensor shares its version counter too, so an in-place
-        # write through either is seen by backward.
-        version = data._version if isinstance(data, Tensor | TrackedArray) else None
-        array = _as_array(data._data if isinstance(data, Tensor) else data)
+        # write through either is seen by backward; anything else is copied.
+        if isinstance(data, Tensor):
+            array, version = data._data, data._version
+        elif isinstance(data, TrackedArray) and data._version is not None:
+            array, version = data.view(np.ndarray), data._version
+        else:
+            array, version = _as_array(data, copy=True), [0]
         if requires_grad:
             _require_float(array, "Tensor")
-        self._data, self.grad, self._op = array, None, None
-        self._version = version if version is not None else [0]
+        self._data, self._grad, self._op, self._version = array, None, None, version
         self.requires_grad = bool(requires_grad)
         self.name = name
 
@@ -46,21 +50,57 @@ class Tensor:
 
     @property
     def data(self) -> np.ndarray:
-        """The values. In-place writes are counted, so backward can refuse stale saved values."""
-        view = self._data.view(TrackedArray)
+        """The values, as a read-only view whose own writes (``t.data[...] = v``,
+        ``t.data += v``) go through and are counted, so backward can refuse stale saved values.
+        Any other route to the memory (``np.asarray(t.data)[0] = v``, ``.flat``) is read-only.
+        """
+        view = freeze(self._data).view(TrackedArray)
         view._version = self._version
         return view
 
     @data.setter
     def data(self, value: Any) -> None:
-        if isinstance(value, TrackedArray) and value.base is self._data \
-                and value.shape == self._data.shape and value.strides == self._data.strides:
+        if isinstance(value, TrackedArray) and value._version is self._version \
+                and _same_memory(value, self._data):
             return  # `t.data += 1`: written in place through the view, already counted
-        array = _as_array(value.data if isinstance(value, Tensor) else value)
+        array = _as_array(value._data if isinstance(value, Tensor) else value, copy=True)
         if self.requires_grad:
             _require_float(array, "Tensor.data")
         self._data = array
         mark_written(self._version)
+
+    @property
+    def grad(self) -> np.ndarray | None:
+        """d(loss)/d(self) after backward: on leaves, and on tensors that ``retain_grad()``.
+        May be set to None, or to an array of exactly this tensor's shape and dtype."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            value = value._data if isinstance(value, Tensor) else value
+            if isinstance(value, np.generic):
+                value = np.asarray(value)
+            if not isinstance(value, np.ndarray) or value.shape != self.shape \
+                    or value.dtype != self.dtype:
+                what = f"shape {np.shape(value)}, dtype {np.result_type(value)}" \
+                    if isinstance(value, np.ndarray | Number) else type(value).__name__
+                raise ValueError(f"Tensor.grad: tensor{_label(self)} has shape {self.shape}, "
+                                 f"dtype {self.dtype}; its gradient must be an ndarray of the "
+                                 f"same shape and dtype, got {what}")
+        self._grad = value
+
+    @property
+    def name(self) -> str | None:
+        """The label in drawings and messages, in the documents' notation (``"W[1]"``)."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"Tensor: name must be a str or None, got "
+                            f"{type(value).__name__} {value!r}")
+        self._name = value
 
     shape = property(lambda self: self._data.shape, doc="The shape tuple.")
     ndim = property(lambda self: self._data.ndim, doc="Number of axes.")
@@ -84,7 +124,9 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        if copy or (dtype is not None and np.dtype(dtype) != self.dtype):
+            return np.array(self._data, dtype=dtype)  # the caller's own array
+        return freeze(self._data)  # read-only: np.asarray(t)[0] = 5 raises
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
@@ -158,7 +200,7 @@ class Tensor:
             if other.name is not None and not negated.requires_grad:
                 negated.name = f"−{other.name}"  # a constant: drawn as `x − Y`
             return _binary(ops.Add, self, negated)
-        return _binary(ops.Add, self, _operand(_negated(other), self))
+        return _binary(ops.Add, self, _make(-_operand(other, self)._data))
 
     def __rsub__(self, other: Any) -> Tensor:
         return _binary(ops.Add, _operand(other, self), -self)
@@ -172,7 +214,9 @@ class Tensor:
     def __truediv__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return self * other**-1
-        return _binary(ops.Mul, self, _operand(_reciprocal(other), self))
+        with np.errstate(divide="ignore"):  # x / 0 is ±inf (or nan), as NumPy's x / array(0.)
+            reciprocal = 1 / _operand(other, self)._data  # in the operand's dtype
+        return _binary(ops.Mul, self, _make(reciprocal))
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return _operand(other, self) * self**-1
@@ -258,6 +302,10 @@ class Tensor:
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axes = _axes(self, axis, "mean")
         count = self.size if axes is None else math.prod(self.shape[a] for a in axes)
+        if count == 0:
+            over = "" if axes is None else f" over axis {axis}"
+            raise ValueError(f"mean: tensor{_label(self)} of shape {self.shape} has no "
+                             f"elements{over} to average")
         return self.sum(axes, keepdims) * (1.0 / count)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -279,12 +327,14 @@ class Tensor:
         return self.transpose()
 
     def transpose(self, *axes: int) -> Tensor:
-        if len(axes) == 1 and not isinstance(axes[0], int):
+        if len(axes) == 1 and not isinstance(axes[0], int | np.integer):
             axes = tuple(axes[0])
-        if axes and sorted(a % self.ndim for a in axes) != list(range(self.ndim)):
+        if not axes:
+            return _unary(ops.Transpose, self, axes=tuple(range(self.ndim))[::-1])
+        perm = _axes(self, axes, "transpose")
+        if len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.ndim} axes of tensor{_label(self)} {self.shape}")
-        perm = tuple(a % self.ndim for a in axes) if axes else tuple(range(self.ndim))[::-1]
         return _unary(ops.Transpose, self, axes=perm)
 
     def reshape(self, *shape: int) -> Tensor:
@@ -293,9 +343,7 @@ class Tensor:
         return _unary(ops.Reshape, self, shape=shape)
 
     def __getitem__(self, index: Any) -> Tensor:
-        if isinstance(index, Tensor):
-            index = index._data
-        return _unary(ops.GetItem, self, index=index)
+        return _unary(ops.GetItem, self, index=_own_index(index))
 
 
 # ---------------------------------------------------------------- recording
@@ -309,7 +357,7 @@ def _make(array: Any) -> Tensor:
     """
     t = _new(Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t.grad = t.name = t._op = None
+    t._grad = t._name = t._op = None
     t.requires_grad = False
     t._version = [0]
     return t
@@ -325,7 +373,7 @@ def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tupl
     """
     t = _new(Tensor)
     t._data = data = array if type(array) is np.ndarray else np.asarray(array)
-    t.grad = t.name = None
+    t._grad = t._name = None
     t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
     t._op, t._parents, t._saved, t._params = op, parents, saved, params
     t._stamp = tick()
@@ -354,8 +402,11 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
                            f"update parameters inside `with no_grad():`, or write "
                            f"`t = t {symbol[0]} x` for a new tensor in the graph")
     value = other._data if isinstance(other, Tensor) else other
+    if isinstance(value, TrackedArray):
+        value = value.view(np.ndarray)
     try:
-        ufunc(t._data, value, t._data)  # the default casting, same_kind, keeps t's dtype
+        with writable(t._data) as target:
+            ufunc(target, value, target)  # the default casting, same_kind, keeps t's dtype
     except (ValueError, TypeError) as err:
         what = f"shape {np.shape(value)}, dtype {np.result_type(value)}" \
             if isinstance(value, np.ndarray | Number) else type(value).__name__
@@ -379,6 +430,8 @@ def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
 
 
 def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
+    if a._data.dtype is not b._data.dtype:
+        a, b = _common_dtype(op, a, b)
     if op.check is not None:
         problem = op.check(a._data.shape, b._data.shape)
         if problem is not None:
@@ -391,6 +444,40 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
     if (a.requires_grad or b.requires_grad) and state.enabled:
         return _node(data, op, (a, b), saved, None)
     return _make(data)
+
+
+def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """The operands of a binary op in the dtype of its result, by PyTorch's rules: an integer
+    or bool constant takes the float operand's dtype (NumPy would widen float32 to float64);
+    two float dtypes promote (float32 ⊕ float64 is float64), except in a matrix product,
+    which refuses them as PyTorch does, rather than compute a float32 model in float64."""
+    fa, fb = a.dtype.kind == "f", b.dtype.kind == "f"
+    if fa and not fb:
+        return a, _make(b._data.astype(a.dtype))
+    if fb and not fa:
+        return _make(a._data.astype(b.dtype)), b
+    if fa and fb and op.name in ("matmul", "addmm"):
+        raise TypeError(f"{op.name}: {_shaped(a)} is {a.dtype} but {_shaped(b)} is {b.dtype}; "
+                        f"a matrix product needs one dtype: convert one operand (for data, "
+                        f"X.astype(np.{a.dtype}); or build the model with dtype=np.{b.dtype})")
+    return a, b
+
+
+def _same_memory(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype and \
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+
+
+def _own_index(index: Any) -> Any:
+    """``index`` with every array (or list) in it copied: the rule reads it at backward, so
+    the caller must not be able to change it in between."""
+    if isinstance(index, tuple):
+        return tuple(_own_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return np.array(index._data)
+    if isinstance(index, np.ndarray | list):
+        return np.array(index)
+    return index
 
 
 # ---------------------------------------------------------------- argument handling
@@ -409,9 +496,10 @@ def _is_real(x: Any) -> bool:
     return isinstance(x, Number | np.number) and not isinstance(x, complex | np.complexfloating)
 
 
-def _as_array(data: Any) -> np.ndarray:
+def _as_array(data: Any, copy: bool = False) -> np.ndarray:
     if isinstance(data, np.ndarray | np.generic):
-        array = np.asarray(data.view(np.ndarray) if isinstance(data, TrackedArray) else data)
+        array = data.view(np.ndarray) if isinstance(data, TrackedArray) else data
+        array = np.array(array) if copy else np.asarray(array)
     else:
         try:
             array = np.asarray(data)
@@ -437,6 +525,10 @@ def _operand(other: Any, like: Tensor) -> Tensor:
     if isinstance(other, Tensor):
         return other
     if type(other) is np.ndarray and other.dtype.kind in "biuf":
+        if other.dtype.kind != "f" and like.dtype.kind == "f":
+            return _make(other.astype(like.dtype))  # as a Python int would (a copy)
+        if like.requires_grad and state.enabled:
+            return _make(np.array(other))  # the graph may save it: the caller keeps theirs
         return _make(other)
     if type(other) is float or type(other) is int or _is_real(other):
         dtype = like.dtype if like.dtype.kind == "f" else None
@@ -444,18 +536,14 @@ def _operand(other: Any, like: Tensor) -> Tensor:
     return Tensor(other)
 
 
-def _negated(x: Any) -> Any:
-    return -np.asarray(x) if not _is_real(x) else -x
-
-
-def _reciprocal(x: Any) -> Any:
-    return 1.0 / np.asarray(x, dtype=float) if not _is_real(x) else 1.0 / x
-
-
 def _axes(t: Tensor, axis: Axis, op: str) -> tuple[int, ...] | None:
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    axes = (axis,) if isinstance(axis, int | np.integer) else axis
+    if not isinstance(axes, tuple | list) or not all(
+            isinstance(a, int | np.integer) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got "
+                        f"{type(axis).__name__} {axis!r}")
     for a in axes:
         if not -t.ndim <= a < t.ndim:
             raise ValueError(f"{op}: axis {a} is out of range for tensor{_label(t)} with "

@@ -1,11 +1,22 @@
-"""The array ``Tensor.data`` hands out: a view that counts in-place writes.
+"""Who may write a tensor's memory: the engine owns its arrays and counts every write.
 
-A tensor saved for backward must not change before backward reads it. NumPy cannot tell us
-when an array is written, so ``Tensor.data`` returns this view of the tensor's array; every
-in-place write through it (``t.data[...] = v``, ``t.data += 1``, ``np.copyto(t.data, v)``,
-``np.add(a, b, out=t.data)``, ``fill``, ``sort``) bumps the tensor's version counter, which
-backward compares with the moment the tensor was saved. Everything that is not a write
-behaves as on a plain ndarray and returns plain ndarrays.
+A value saved for backward must not change before backward reads it. Three rules make any
+write that NumPy permits either counted (and refused at backward) or impossible:
+
+1. **The engine owns its arrays.** ``Tensor(array)``, ``t.data = array`` and an ndarray
+   operand of a recorded op (``w * arr``, ``model(X)``) copy the caller's array, as
+   ``torch.tensor`` does, so changing the caller's array later changes nothing here. (A
+   Tensor is never copied: ``Tensor(t)``, ``Tensor(t.data)`` share ``t``'s memory and its
+   version counter.)
+2. **Handed-out memory is read-only.** ``t.data``, ``t.numpy()`` and ``np.asarray(t)`` first
+   make the array's memory read-only (``freeze``), so ``np.asarray(t.data)[0] = 5``,
+   ``t.data.flat[0] = 5`` or ``t.data.view(np.ndarray)[0] = 5`` raise NumPy's "read-only"
+   error at the write.
+3. **Writes through ``t.data`` are counted.** It is a ``TrackedArray``: a read-only view
+   whose writing methods (``t.data[...] = v``, ``t.data += 1``, ``np.copyto(t.data, v)``,
+   ``np.add(a, b, out=t.data)``, ``fill``, ``sort``, ``put``) write through ``writable`` and
+   bump the tensor's version counter, which backward compares with the moment the value was
+   saved.
 
 Versions are ticks of one clock (``tick``) shared with the engine, which stamps every
 recorded node with a tick too: an array was written after a node was recorded exactly when
@@ -16,6 +27,8 @@ check altogether while nothing has been written since.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
@@ -26,6 +39,40 @@ LAST_WRITE = [0]  # the tick of the latest in-place write anywhere
 def mark_written(version: list[int]) -> None:
     """Record an in-place write to the array(s) sharing the counter ``version``."""
     version[0] = LAST_WRITE[0] = tick()
+
+
+def _root(array: np.ndarray) -> object:
+    """The object that owns ``array``'s memory (an ndarray, or a foreign buffer)."""
+    while isinstance(array, np.ndarray) and array.base is not None:
+        array = array.base
+    return array
+
+
+def freeze(array: np.ndarray) -> np.ndarray:
+    """Make ``array``'s memory read-only at its owner, so no view of it can be made writeable
+    again (NumPy refuses ``flags.writeable = True`` below a read-only owner); return it."""
+    root = _root(array)
+    if isinstance(root, np.ndarray) and root.flags.writeable:
+        root.flags.writeable = False
+    return array
+
+
+@contextmanager
+def writable(array: np.ndarray) -> Iterator[np.ndarray]:
+    """A writable plain view of ``array``'s memory, for the engine's own writes; the memory
+    is read-only again afterwards if it was before."""
+    root = _root(array)
+    frozen = isinstance(root, np.ndarray) and not root.flags.writeable
+    if frozen:
+        root.flags.writeable = True
+    try:
+        view = array.view(np.ndarray)
+        view.flags.writeable = True  # allowed now that the owner is
+        yield view
+    finally:
+        if frozen:
+            root.flags.writeable = False
+
 
 _WRITES_FIRST_ARGUMENT = {
     np.copyto, np.place, np.put, np.putmask, np.fill_diagonal, np.put_along_axis,
@@ -41,6 +88,17 @@ def _plain(array: object) -> object:
     return array.view(np.ndarray) if isinstance(array, TrackedArray) else array
 
 
+def _writable_outs(stack: ExitStack, out: object) -> object:
+    """``out`` (an array or a tuple of them) with each tracked array counted as written and
+    replaced by a writable view of its memory."""
+    if isinstance(out, tuple):
+        return tuple(_writable_outs(stack, a) for a in out)
+    if isinstance(out, TrackedArray):
+        _bump(out)
+        return stack.enter_context(writable(out))
+    return out
+
+
 class TrackedArray(np.ndarray):
     _version: list[int] | None = None  # the owning tensor's counter, shared by its views
 
@@ -49,37 +107,43 @@ class TrackedArray(np.ndarray):
         self._version = getattr(obj, "_version", None) if self.base is not None else None
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
-        args = [a.view(np.ndarray) if isinstance(a, TrackedArray) else a for a in inputs]
-        if method == "at":  # np.add.at(a, ...) writes its first argument
-            _bump(inputs[0])
-        if out is None:
-            return getattr(ufunc, method)(*args, **kwargs)
-        for array in out:
-            _bump(array)
-        kwargs["out"] = tuple(_plain(a) for a in out)
-        getattr(ufunc, method)(*args, **kwargs)
+        args = [_plain(a) for a in inputs]
+        with ExitStack() as stack:
+            if method == "at":  # np.add.at(a, ...) writes its first argument
+                args[0] = _writable_outs(stack, inputs[0])
+            if out is None:
+                return getattr(ufunc, method)(*args, **kwargs)
+            kwargs["out"] = _writable_outs(stack, out)
+            getattr(ufunc, method)(*args, **kwargs)
         return out[0] if len(out) == 1 else out  # `a += 1` rebinds `a` to the tracked view
 
     def __array_function__(self, func, types, args, kwargs):
-        if func in _WRITES_FIRST_ARGUMENT and args:
-            _bump(args[0])
-        return super().__array_function__(func, types, args, kwargs)
+        with ExitStack() as stack:
+            if func in _WRITES_FIRST_ARGUMENT and args:
+                args = (_writable_outs(stack, args[0]), *args[1:])
+            if kwargs.get("out") is not None:
+                kwargs = {**kwargs, "out": _writable_outs(stack, kwargs["out"])}
+            return super().__array_function__(func, types, args, kwargs)
+
+    def _write(self, method: str, *args, **kwargs) -> None:
+        _bump(self)
+        with writable(self) as view:
+            getattr(view, method)(*(_plain(a) for a in args), **kwargs)
 
     def __setitem__(self, index, value) -> None:
-        _bump(self)
-        super().__setitem__(index, value)
+        self._write("__setitem__", index, value)
 
     def fill(self, value) -> None:
-        _bump(self)
-        super().fill(value)
+        self._write("fill", value)
 
     def sort(self, *args, **kwargs) -> None:
-        _bump(self)
-        super().sort(*args, **kwargs)
+        self._write("sort", *args, **kwargs)
+
+    def partition(self, *args, **kwargs) -> None:
+        self._write("partition", *args, **kwargs)
 
     def put(self, *args, **kwargs) -> None:
-        _bump(self)
-        super().put(*args, **kwargs)
+        self._write("put", *args, **kwargs)
 
     def copy(self, order="C") -> np.ndarray:
         return self.view(np.ndarray).copy(order)

@@ -34,7 +34,7 @@ from .data import (
     xor,
 )
 from .layers import INITS, MLP, Linear
-from .losses import binary_cross_entropy, cross_entropy, mse
+from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse
 from .module import Module, Sequential
 from .serialization import load, save
 from .training import History, accuracy, fit
@@ -59,6 +59,7 @@ __all__ = [
     "accuracy",
     "activation",
     "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
     "fit",
     "flower",

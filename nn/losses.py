@@ -28,16 +28,28 @@ def mse(prediction: Tensor, target: Any) -> Tensor:
 def binary_cross_entropy(prediction: Tensor, target: Any) -> Tensor:
     """Cross-entropy of probabilities: ``J = −1/m Σ [t log p + (1 − t) log(1 − p)]``.
 
-    ``prediction`` holds probabilities (a sigmoid output), ``target`` 0/1 labels (or any values
-    in [0, 1]), both ``(n, m)``; returns a scalar Tensor. One fused engine op
-    (``autograd_core.functional.binary_cross_entropy``): each log is clamped at −100, so the
-    loss and its gradient stay finite when ``p`` is exactly 0 or 1; elsewhere the gradient is
-    exact, ``dJ/dP = (P − T) / (m P (1 − P))``, which with a sigmoid output gives
-    ``dZ[L] = (A − T)/m``.
+    ``prediction`` holds probabilities in [0, 1] (a sigmoid output; other values are refused),
+    ``target`` 0/1 labels (or any values in [0, 1]), both ``(n, m)``; returns a scalar Tensor.
+    One fused engine op (``autograd_core.functional.binary_cross_entropy``). When the
+    prediction is a sigmoid's output ``σ(Z)`` (an MLP's sigmoid layer), it is computed from
+    ``Z``: exact for any ``Z``, with ``dZ[L] = (A − T)/m`` (Wichmann's (3.12)) even where
+    ``1 − A`` rounds to 0. Given bare probabilities, each log is clamped at −100, so the loss
+    and its gradient stay finite when ``p`` is exactly 0 or 1.
     """
     P = _prediction(prediction, "binary_cross_entropy")
     T = _target(target, P, "binary_cross_entropy")
     return functional.binary_cross_entropy(P, T)
+
+
+def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
+    """``binary_cross_entropy(σ(Z), T)`` from the logits ``Z`` (PyTorch's name).
+
+    ``J = 1/m Σ [t softplus(−z) + (1 − t) softplus(z)]``, exact for any logit, float32 kept;
+    ``dJ/dZ = (σ(Z) − T)/m``. ``logits`` and ``target`` ``(n, m)``; returns a scalar Tensor.
+    """
+    Z = _prediction(logits, "binary_cross_entropy_with_logits", "logits")
+    T = _target(target, Z, "binary_cross_entropy_with_logits")
+    return functional.binary_cross_entropy_with_logits(Z, T)
 
 
 def cross_entropy(logits: Tensor, target: Any) -> Tensor:
@@ -71,6 +83,9 @@ def _prediction(prediction: Any, loss: str, what: str = "prediction") -> Tensor:
     if P.ndim != 2 or P.dtype.kind != "f":
         raise ValueError(f"{loss}: {what} must be a 2-D float array of shape (n, m), one "
                          f"example per column, got shape {P.shape}, dtype {P.dtype}")
+    if P.shape[1] == 0:
+        raise ValueError(f"{loss}: the {what} {P.shape} hold no examples (m = 0), and a loss "
+                         f"averages over the m columns")
     return P
 
 

@@ -441,7 +441,8 @@ def _hide_middle(graph: Graph, max_ops: int | None) -> list[bool]:
 # ---------------------------------------------------------------- what an op node says
 
 _WORDS = {"neg": "negate", "pow": "power", "getitem": "index",
-          "binary_cross_entropy": "binary cross-entropy"}
+          "binary_cross_entropy": "binary cross-entropy",
+          "binary_cross_entropy_with_logits": "binary cross-entropy of logits"}
 
 
 def _op_text(t: Any) -> tuple[str, str, str]:

@@ -30,7 +30,9 @@ def test_bce_is_finite_with_finite_gradient_at_exactly_0_and_1():
     loss.backward()
     assert loss.item() == pytest.approx(2 * 100 / 4)  # each wrong log is clamped at -100
     assert np.all(np.isfinite(p.grad))
-    assert p.grad[0, 0] < 0 < p.grad[0, 1] and p.grad[0, 2] == 0 == p.grad[0, 3]
+    assert p.grad[0, 0] < 0 < p.grad[0, 1]
+    # right answers: −ln(1 − p) has slope 1/(1 − p) = 1 at p = 0, and −ln p slope −1 at 1
+    assert p.grad[0, 2] == 0.25 and p.grad[0, 3] == -0.25
 
 
 def test_bce_keeps_float32():
