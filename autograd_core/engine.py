@@ -13,47 +13,51 @@ tensors that called ``retain_grad()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from heapq import heappop, heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .node import Node
 from .ops import unbroadcast
 from .tracked import LAST_WRITE
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from .ops import Op
 
+Capture = dict[Any, "np.ndarray | None"]  # tensor -> its gradient, for grad()
 FREED = "freed"  # stands in a node's saved values once backward has released them
 
 
-def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
-             capture: dict[Tensor, np.ndarray | None] | None = None) -> None:
+def backward(root: Node, seed: np.ndarray, retain_graph: bool,
+             capture: Capture | None = None) -> None:
     """Propagate ``seed`` (d loss / d root) to every tensor that requires grad.
 
     Without ``capture`` the results accumulate into ``.grad``; with it, only the tensors
     that are keys of ``capture`` receive their gradient there and no ``.grad`` is touched.
     """
     grads = {root: seed}  # nodes waiting in the heap and leaves reached so far
-    kept: dict[Tensor, np.ndarray] = {}  # an op's shortcut went past these: kept, not passed on
+    kept: dict[Node, np.ndarray] = {}  # an op's shortcut went past these: kept, not passed on
     shared = {id(seed)}  # arrays also held elsewhere: copied before becoming someone's .grad
-    heap = [(-root._stamp, root)] if root._op is not None else []
+    heap: list[tuple[int, Node]] = [(-root._stamp, root)] if root._op is not None else []
     while heap:
         node = heappop(heap)[1]
+        op: type[Op] = node._op  # type: ignore[assignment]  # the heap holds recorded nodes
         g = grads.pop(node)
         if node._retains_grad or capture is not None:  # other nodes keep no gradient
             _deliver(node, g + kept.pop(node) if node in kept else g, shared, capture)
         saved = node._saved
         if saved is FREED:
             raise RuntimeError(
-                f"backward: the graph through {node._op.name}{_named(node)} was already freed "
+                f"backward: the graph through {op.name}{_named(node)} was already freed "
                 f"by an earlier backward; pass retain_graph=True to the first backward() to "
                 f"go through it again")
         if LAST_WRITE[0] > node._stamp:  # something was written in place since recording
-            _refuse_stale(node)
-        parents, rules = node._parents, node._op.vjp
-        if node._op.shortcut is not None:
-            parents, rules = _shortcut(node, g, kept, capture)
+            _refuse_stale(node, op)
+        parents, rules = node._parents, op.vjp
+        if op.shortcut is not None:
+            parents, rules = _shortcut(node, op, g, kept, capture)
         for p, rule in zip(parents, rules):
             if not p.requires_grad:
                 continue
@@ -64,7 +68,7 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
             # Dtypes by identity (NumPy's float64, float32 are singletons); on a miss, _fit
             # compares them properly and casts only if they differ.
             if pg.shape != data.shape or pg.dtype is not data.dtype:
-                pg = _fit(pg, p, node)
+                pg = _fit(pg, p, node, op)
             if p in grads:
                 grads[p] = _accumulate(grads[p], pg, shared)
             else:
@@ -79,13 +83,13 @@ def backward(root: Tensor, seed: np.ndarray, retain_graph: bool,
         _deliver(t, g, shared, capture)
 
 
-def _shortcut(node: Tensor, g: np.ndarray, kept: dict[Tensor, np.ndarray],
-              capture: dict[Tensor, np.ndarray | None] | None) -> tuple[tuple, tuple]:
+def _shortcut(node: Node, op: type[Op], g: np.ndarray, kept: dict[Node, np.ndarray],
+              capture: Capture | None) -> tuple[tuple[Node, ...], tuple[Callable, ...]]:
     """The inputs and rules to run for ``node`` when its op has a shortcut: input 0,
     ``y = through(x)``, is replaced by ``x`` with the op's exact rule for it; ``y``'s own
     gradient is computed only if it is wanted, and kept for delivery, not passed on."""
-    op, y = node._op, node._parents[0]
-    through, rule = op.shortcut
+    y = node._parents[0]
+    through, rule = op.shortcut  # type: ignore[misc]  # set: the caller checked
     if y._op is not through:
         return node._parents, op.vjp
     if y._retains_grad or capture is not None and y in capture:
@@ -94,8 +98,7 @@ def _shortcut(node: Tensor, g: np.ndarray, kept: dict[Tensor, np.ndarray],
     return (y._parents[0], *node._parents[1:]), (rule, *op.vjp[1:])
 
 
-def _deliver(t: Tensor, g: np.ndarray, shared: set[int],
-             capture: dict[Tensor, np.ndarray | None] | None) -> None:
+def _deliver(t: Node, g: np.ndarray, shared: set[int], capture: Capture | None) -> None:
     """Hand ``t``'s finished gradient to whoever keeps it: ``capture``, or ``t.grad`` on
     leaves and retaining tensors (accumulated)."""
     if capture is not None:
@@ -105,9 +108,8 @@ def _deliver(t: Tensor, g: np.ndarray, shared: set[int],
         t._grad = _owned(g, shared) if t._grad is None else np.asarray(t._grad + g)
 
 
-def _fit(pg: np.ndarray, p: Tensor, node: Tensor) -> np.ndarray:
+def _fit(pg: np.ndarray, p: Node, node: Node, op: type[Op]) -> np.ndarray:
     """Unbroadcast a broadcasting op's gradient, then insist on the input's shape and dtype."""
-    op = node._op
     if op.broadcasts and pg.shape != p.shape:
         pg = unbroadcast(pg, p.shape)
     if pg.dtype != p.dtype:
@@ -139,17 +141,17 @@ def _fresh(g: np.ndarray, shared: set[int]) -> bool:
     return type(g) is np.ndarray and g.base is None and id(g) not in shared
 
 
-def _refuse_stale(node: Tensor) -> None:
+def _refuse_stale(node: Node, op: type[Op]) -> None:
     """Raise if an array the rule reads was written in place since the op was recorded."""
     arrays = [s for s in node._saved if isinstance(s, np.ndarray)]
     for t in (*node._parents, node):
         if t._version[0] > node._stamp and any(s is t._data for s in arrays):
             role = "its output" if t is node else f"input {node._parents.index(t)}"
             raise RuntimeError(
-                f"backward: {node._op.name} saved {role}{_named(t)} for backward, and it was "
+                f"backward: {op.name} saved {role}{_named(t)} for backward, and it was "
                 f"modified in place afterwards; its gradient would be wrong. Edit .data only "
                 f"after backward, or on a copy (x.data.copy()), or recompute the forward pass")
 
 
-def _named(t: Tensor) -> str:
+def _named(t: Node) -> str:
     return f" ({t.name})" if t.name is not None else ""

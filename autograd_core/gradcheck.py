@@ -30,7 +30,11 @@ def grad(output: Tensor, inputs: Sequence[Tensor], grad_output: Any = None,
             raise TypeError(f"grad: inputs[{i}] must be a Tensor that requires grad")
     capture: dict[Tensor, np.ndarray | None] = dict.fromkeys(inputs)
     engine.backward(output, _seed(output, grad_output, "grad"), retain_graph, capture)
-    return [np.zeros(t.shape, t.dtype) if capture[t] is None else capture[t] for t in inputs]
+    return [_or_zeros(capture[t], t) for t in inputs]
+
+
+def _or_zeros(g: np.ndarray | None, t: Tensor) -> np.ndarray:
+    return np.zeros(t.shape, t.dtype) if g is None else g
 
 
 def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6,

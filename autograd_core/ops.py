@@ -23,16 +23,23 @@ Adding an op touches this file (the op) and ``tensor.py`` (the method that calls
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 import numpy as np
+
+Rule = Callable[..., Any]  # rule(g, *saved) -> the gradient for one input
 
 
 class Op:
-    name: str = "op"
-    symbol: str = "?"
-    rules: tuple[str, ...] = ()
-    broadcasts: bool = False
-    check = None  # broadcasting ops let NumPy judge the shapes, in forward
-    shortcut = None
+    name: ClassVar[str] = "op"
+    symbol: ClassVar[str] = "?"
+    rules: ClassVar[tuple[str, ...]] = ()
+    broadcasts: ClassVar[bool] = False
+    forward: ClassVar[Callable[..., tuple[Any, tuple]]]
+    vjp: ClassVar[tuple[Rule, ...]] = ()
+    check: ClassVar[Callable[..., str | None] | None] = None  # broadcasting ops: NumPy judges
+    shortcut: ClassVar[tuple[type[Op], Rule] | None] = None
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -314,7 +321,7 @@ class Clip(Op):
 def _expand(a: np.ndarray, shape: tuple[int, ...], axis: tuple[int, ...] | None,
             keepdims: bool) -> np.ndarray:
     """Reshape a reduction's result so it broadcasts against the reduced input of ``shape``."""
-    if keepdims or a.ndim == 0:
+    if keepdims or a.ndim == 0 or axis is None:
         return a
     return a.reshape(tuple(1 if i in axis else n for i, n in enumerate(shape)))
 

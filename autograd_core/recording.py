@@ -81,11 +81,12 @@ class Scope:
 
     def __init__(self, label: str, parent: Scope | None) -> None:
         self.label, self.parent = label, parent
-        self.depth = 0 if parent is None else parent.depth + 1
+        self.depth: int = 0 if parent is None else parent.depth + 1
 
     def path(self) -> tuple[Scope, ...]:
         """Outermost first."""
-        chain, node = [], self
+        chain: list[Scope] = []
+        node: Scope | None = self
         while node is not None:
             chain.append(node)
             node = node.parent

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import engine, ops
-from .recording import state
+from .recording import Scope, state
 from .tracked import TrackedArray, freeze, mark_written, tick, writable
 
 Axis = int | Sequence[int] | None
@@ -30,6 +30,19 @@ class Tensor:
     __slots__ = ("_data", "_grad", "requires_grad", "_name", "_op", "_parents", "_saved",
                  "_params", "_stamp", "_version", "_retains_grad", "_scope", "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
+
+    # The slots, typed (the node protocol of node.py); the graph slots are set by _node only.
+    _data: np.ndarray
+    _grad: np.ndarray | None
+    _name: str | None
+    _version: list[int]
+    _op: type[ops.Op] | None
+    _parents: tuple[Tensor, ...]
+    _saved: Any
+    _params: dict[str, Any] | None
+    _stamp: int
+    _retains_grad: bool
+    _scope: Scope | None
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
         # Memory shared with another tensor shares its version counter too, so an in-place
@@ -83,8 +96,7 @@ class Tensor:
                 value = np.asarray(value)
             if not isinstance(value, np.ndarray) or value.shape != self.shape \
                     or value.dtype != self.dtype:
-                what = f"shape {np.shape(value)}, dtype {np.result_type(value)}" \
-                    if isinstance(value, np.ndarray | Number) else type(value).__name__
+                what = _described(value)
                 raise ValueError(f"Tensor.grad: tensor{_label(self)} has shape {self.shape}, "
                                  f"dtype {self.dtype}; its gradient must be an ndarray of the "
                                  f"same shape and dtype, got {what}")
@@ -331,7 +343,7 @@ class Tensor:
             axes = tuple(axes[0])
         if not axes:
             return _unary(ops.Transpose, self, axes=tuple(range(self.ndim))[::-1])
-        perm = _axes(self, axes, "transpose")
+        perm = _axes(self, axes, "transpose") or ()
         if len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.ndim} axes of tensor{_label(self)} {self.shape}")
@@ -408,8 +420,7 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
         with writable(t._data) as target:
             ufunc(target, value, target)  # the default casting, same_kind, keeps t's dtype
     except (ValueError, TypeError) as err:
-        what = f"shape {np.shape(value)}, dtype {np.result_type(value)}" \
-            if isinstance(value, np.ndarray | Number) else type(value).__name__
+        what = _described(value)
         kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
         raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
                    f"{t.dtype} in place with {what}: {err}") from None
@@ -481,6 +492,13 @@ def _own_index(index: Any) -> Any:
 
 
 # ---------------------------------------------------------------- argument handling
+
+
+def _described(value: Any) -> str:
+    """An operand for an error message: its shape and dtype, or its type."""
+    if isinstance(value, np.ndarray | np.generic | Number):
+        return f"shape {np.shape(value)}, dtype {np.result_type(value)}"  # type: ignore[arg-type]
+    return type(value).__name__
 
 
 def _label(t: Tensor, lead: str = " ") -> str:

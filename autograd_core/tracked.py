@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def _root(array: np.ndarray) -> object:
 def freeze(array: np.ndarray) -> np.ndarray:
     """Make ``array``'s memory read-only at its owner, so no view of it can be made writeable
     again (NumPy refuses ``flags.writeable = True`` below a read-only owner); return it."""
-    root = _root(array)
+    root: Any = _root(array)
     if isinstance(root, np.ndarray) and root.flags.writeable:
         root.flags.writeable = False
     return array
@@ -61,7 +62,7 @@ def freeze(array: np.ndarray) -> np.ndarray:
 def writable(array: np.ndarray) -> Iterator[np.ndarray]:
     """A writable plain view of ``array``'s memory, for the engine's own writes; the memory
     is read-only again afterwards if it was before."""
-    root = _root(array)
+    root: Any = _root(array)
     frozen = isinstance(root, np.ndarray) and not root.flags.writeable
     if frozen:
         root.flags.writeable = True
@@ -145,7 +146,7 @@ class TrackedArray(np.ndarray):
     def put(self, *args, **kwargs) -> None:
         self._write("put", *args, **kwargs)
 
-    def copy(self, order="C") -> np.ndarray:
+    def copy(self, order="C") -> np.ndarray:  # type: ignore[override]  # a plain array
         return self.view(np.ndarray).copy(order)
 
     def __reduce__(self):

@@ -311,8 +311,9 @@ class _Builder:
             if self.show_shapes and math.prod(t.shape) != 1:
                 lines.append(_small(_labels.shape(t.shape)))
             return "<br/>".join(lines)
-        if self.backward and t.requires_grad:
-            text = _labels.html(self.grads[i])
+        grad_name = self.grads[i]
+        if self.backward and grad_name is not None:  # named exactly when t requires grad
+            text = _labels.html(grad_name)
         else:
             text = _labels.html(name.text)
         lines.append(f"<b>{text}</b>" if name.user else text)

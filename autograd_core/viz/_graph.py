@@ -105,7 +105,8 @@ class _Product:
     when neither factor requires grad, as ``W @ A`` would be). Its values are recomputed for
     display only: the engine never stores them."""
 
-    name, grad, params = None, None, {}
+    name, grad = None, None
+    params: dict[str, Any] = {}
 
     def __init__(self, node: Any) -> None:
         _, self._w, self._a = node.parents
@@ -163,13 +164,12 @@ def _names(graph: Graph) -> list[Name]:
         elif i == last and kind == INTERMEDIATE and math.prod(t.shape) == 1:
             name = Name("J", 3)  # the documents' name for the cost
         else:
-            name = None
+            derived = None
             if kind == INTERMEDIATE:
-                name = derive(t, [names[graph.index[p]] for p in t.parents])
-                if name is not None and len(_labels.plain(name.text)) > MAX_DERIVED:
-                    name = None
-            if name is None:
-                name = placeholder("v")
+                derived = derive(t, [names[graph.index[p]] for p in t.parents])
+                if derived is not None and len(_labels.plain(derived.text)) > MAX_DERIVED:
+                    derived = None
+            name = placeholder("v") if derived is None else derived
         names.append(name)
     return names
 

@@ -1,0 +1,77 @@
+"""The node protocol: what the engine and the drawings read of a recorded tensor.
+
+``Tensor`` (``tensor.py``) implements both protocols; the engine (``engine.py``) and the
+drawings (``viz``) are written against them, so neither imports ``Tensor`` and nothing
+imports in a circle: ``tensor`` → ``engine`` → ``node`` ← ``viz``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .ops import Op
+    from .recording import Scope
+
+
+class GraphNode(Protocol):
+    """The public face of a tensor in a graph, which drawings read."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def dtype(self) -> np.dtype: ...
+    @property
+    def grad(self) -> np.ndarray | None: ...
+    @property
+    def requires_grad(self) -> bool: ...
+    @property
+    def is_leaf(self) -> bool: ...
+    @property
+    def op(self) -> type[Op] | None: ...
+    @property
+    def parents(self) -> tuple[Any, ...]: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
+    @property
+    def scope(self) -> Scope | None: ...
+
+
+class Node(Protocol):
+    """What backward reads and writes. Leaves have ``_op`` None; the other graph slots are
+    set only on recorded nodes.
+
+    - ``_data``: the values; ``_version``: the write counter shared by tensors that share
+      memory (``[tick of the latest write]``).
+    - ``_op``, ``_parents`` (inputs in order), ``_saved`` (what the rules read, or ``FREED``),
+      ``_stamp`` (the tick at which it was recorded: later than its inputs').
+    - ``_retains_grad`` and ``_grad``: whether and where a non-leaf keeps its gradient.
+    """
+
+    _grad: np.ndarray | None  # written by backward
+    _saved: Any  # replaced by FREED after backward
+    requires_grad: bool
+
+    @property
+    def _data(self) -> np.ndarray: ...
+    @property
+    def _version(self) -> list[int]: ...
+    @property
+    def _op(self) -> type[Op] | None: ...
+    @property
+    def _parents(self) -> tuple[Node, ...]: ...
+    @property
+    def _stamp(self) -> int: ...
+    @property
+    def _retains_grad(self) -> bool: ...
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def dtype(self) -> np.dtype: ...
