@@ -1,88 +1,290 @@
 """``save`` and ``load``: a module's parameters as a NumPy ``.npz`` archive, never a pickle.
 
 The file holds one array per parameter, keyed by its dotted name (``layer1.weight``), exactly
-``module.state_dict()``; NumPy, or any zip tool, can read it without this library. ``load``
-reads with ``allow_pickle=False``, so a file can never run code, and checks everything before
-it changes anything.
+``module.state_dict()``; NumPy, or any zip tool, can read it without this library.
+
+``load`` treats the file as hostile: before it reads any array data it checks every member's
+name, declared size, ``.npy`` header, dtype and shape against the model, so a small file can
+never make it allocate more than the model's own size (a zip bomb or a header declaring a
+huge shape is refused, not attempted); it never unpickles; it refuses NaN and inf weights;
+and it changes the module only once everything is valid.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import secrets
+import struct
+import warnings
 import zipfile
 import zlib
+from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 import numpy as np
+from numpy.lib import format as npy
 
-from .module import Module, _check_state
+from autograd_core import Tensor
+
+from .module import Module
 
 PathLike = str | os.PathLike
+
+# Beyond its data, a .npy member holds a magic string and a header (128 bytes for what
+# nn.save writes; NumPy pads headers to 64-byte blocks); this much more is allowed.
+_HEADER_ALLOWANCE = 4096
+# Zip bookkeeping per member beyond twice its name (local and central headers, zip64
+# extras, a data descriptor), and per archive (end records, a comment of at most 64 KiB).
+_MEMBER_OVERHEAD = 512
+_ARCHIVE_OVERHEAD = 65_536 + 1024
+# What zipfile and zlib raise on a damaged archive (zipfile also raises ValueError and
+# OSError, e.g. for a negative seek; and RuntimeError for an encrypted member).
+_DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+           struct.error, ValueError, OverflowError, NotImplementedError, RuntimeError,
+           KeyError, IndexError)
+
+
+# ---------------------------------------------------------------- save
 
 
 def save(module: Module, path: PathLike) -> Path:
     """Write ``module.state_dict()`` to ``path`` as an uncompressed ``.npz``; return the path.
 
-    The file is written exactly at ``path`` (no suffix is added; ``.npz`` is the convention),
-    through a temporary file that replaces ``path`` only once complete, so an interrupted
-    save never leaves a half-written file behind.
+    The file is written exactly at ``path`` (no suffix is added; ``.npz`` is the convention)
+    through a temporary file of a fresh random name in the same folder, created exclusively
+    (an existing file or a planted symlink is never opened, let alone followed), synced to
+    disk, then renamed onto ``path`` in one step. So a reader sees the old file or the new
+    one, never half of one; concurrent saves each write their own temporary file and the
+    last rename wins; and no temporary file is left behind on any error. If ``path`` itself
+    is a symlink, the link is replaced, not followed. Errors name ``path``.
     """
     path = Path(path)
     state = module.state_dict()
-    partial = path.with_name(path.name + ".partial")
+    where = f"nn.save: {str(path)!r}"
+    folder = path.parent
+    fd, temporary = _create_exclusive(folder, path.name, where)
     try:
-        with open(partial, "wb") as file:
-            np.savez(file, **state)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        with os.fdopen(fd, "wb") as file:
+            _write_npz(file, state)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException as err:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.errno is not None:  # it names the temporary file
+            raise type(err)(err.errno, f"{where}: {err.strerror}") from None
+        raise
     return path
+
+
+def _create_exclusive(folder: Path, name: str, where: str) -> tuple[int, str]:
+    """A new file in ``folder`` opened for writing, created by this call (``O_EXCL``: never
+    an existing file or a symlink), with the mode ``open`` would give (``0o666 & ~umask``)."""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    for _ in range(100):  # a name taken by chance, or planted: draw another
+        temporary = os.path.join(folder, f".{name[:32]}.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise FileNotFoundError(2, f"{where}: the folder {str(folder)!r} does not exist") \
+                from None
+        except OSError as err:
+            raise type(err)(err.errno, f"{where}: cannot create a file in the folder "
+                                       f"{str(folder)!r}: {err.strerror}") from None
+    raise FileExistsError(f"{where}: no fresh temporary name in {str(folder)!r} after 100 tries")
+
+
+def _write_npz(file: IO[bytes], state: dict[str, np.ndarray]) -> None:
+    """What ``np.savez(file, **state)`` writes, without its keyword arguments (a parameter
+    named ``file`` or ``allow_pickle`` would collide with them) and never a pickle."""
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, value in state.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                npy.write_array(member, value, allow_pickle=False)
+
+
+# ---------------------------------------------------------------- load
 
 
 def load(module: Module, path: PathLike) -> Module:
     """Load parameters saved by ``save`` into ``module``, in place; return ``module``.
 
-    Raises ``FileNotFoundError`` if there is no file, and ``ValueError`` saying what is wrong
-    when the file is not an ``.npz`` archive (another format, a pickle, a truncated or damaged
-    file) or does not fit the module (a missing or unexpected parameter name, a wrong shape).
-    On any error the module is left unchanged.
+    Raises ``FileNotFoundError`` if there is no file, and ``ValueError`` naming the file, the
+    member and the check when anything is wrong: not a zip archive, damaged or truncated, a
+    member that is not a ``.npy`` array, a duplicate, missing or unexpected name, a member
+    larger than its parameter needs, a wrong shape, a wrong dtype, NaN or inf values. On any
+    error the module is left unchanged.
+
+    Dtypes: a member must hold real floating values the parameter's dtype takes exactly
+    (``np.can_cast(..., "safe")``): the same dtype (either byte order), or a narrower float
+    widened on load (float32 into a float64 model). Integers, complex, bool, structured and
+    object (pickled) arrays are refused, and so is a wider float (float64 into float32), which
+    would round. Fortran-ordered members (NumPy writes them for F-contiguous arrays) are
+    accepted: the layout is lossless, so refusing it would refuse valid files.
     """
     path = Path(path)
     where = f"nn.load: {str(path)!r}"
     if not path.is_file():
         raise FileNotFoundError(f"{where}: no such file")
-    state = _read_npz(path, where)
     params = dict(module.named_parameters())
-    try:
-        values = _check_state(params, state, where)
-    except ValueError as err:
-        raise ValueError(f"{err} (the file does not hold this model's parameters)") from None
+    with open(path, "rb") as file:
+        try:
+            values = _read_archive(file, params)
+        except _Refused as refusal:
+            reason = str(refusal)
+        except _DAMAGE as err:
+            reason = f"the archive is truncated or damaged: {type(err).__name__}: {err}"
+        else:
+            reason = ""
+    if reason:
+        raise ValueError(f"{where}: {reason}; nothing was loaded")
     for name, value in values.items():
         params[name].data[...] = value
     return module
 
 
-def _read_npz(path: Path, where: str) -> dict[str, np.ndarray]:
-    """Every array of the archive at ``path``, read eagerly, or ``ValueError`` saying why not."""
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"{where} is not an .npz file (not a zip archive); it may be "
-                         f"truncated or in another format")
+class _Refused(Exception):
+    """A check failed; the message says which (``load`` adds the file's path)."""
+
+
+def _limit(p: Tensor) -> int:
+    """The most bytes a ``.npy`` member for ``p`` can hold: its data in ``p``'s dtype (every
+    accepted dtype is at most as wide) and a header."""
+    return math.prod(p.shape) * p.dtype.itemsize + _HEADER_ALLOWANCE
+
+
+def _read_archive(file: IO[bytes], params: dict[str, Tensor]) -> dict[str, np.ndarray]:
+    """The checked values of every parameter in the open ``file``, or ``_Refused``."""
+    size = os.fstat(file.fileno()).st_size
+    most = _ARCHIVE_OVERHEAD + sum(_limit(p) + 2 * len(name) + _MEMBER_OVERHEAD
+                                   for name, p in params.items())
+    if size > most:
+        raise _Refused(f"the file is {size} bytes, more than a save of this model can be "
+                       f"({most} at most); it holds another model or something else")
+    if not zipfile.is_zipfile(file):
+        raise _Refused("the file is not an .npz file (not a zip archive); it may be truncated "
+                       "or in another format")
+    with zipfile.ZipFile(file) as archive, ExitStack() as stack:
+        infos = archive.infolist()
+        _check_names([info.filename for info in infos], params)
+        for info in infos:
+            _check_entry(info, params[info.filename[:-4]])
+        headers = []  # every header is checked before any array data is read
+        for info in infos:
+            name, p = info.filename[:-4], params[info.filename[:-4]]
+            stream = _Bounded(stack.enter_context(archive.open(info)), _limit(p) + 1)
+            headers.append((name, stream, *_read_header(stream, info.filename, name, p)))
+        return {name: _read_data(stream, name, *header) for name, stream, *header in headers}
+
+
+def _check_names(members: list[str], params: dict[str, Tensor]) -> None:
+    """Refuse a member that is not ``<parameter name>.npy``, or one named twice, missing or
+    unexpected (zip allows duplicate names; which one is meant would be ambiguous)."""
+    for member in members:
+        if not member.endswith(".npy"):
+            raise _Refused(f"the file is a zip archive but not an .npz file: member {member!r} "
+                           f"is not a NumPy array (its name does not end in .npy)")
+    twice = [(m, n) for m, n in Counter(members).items() if n > 1]
+    if twice:
+        raise _Refused(f"member {twice[0][0]!r} appears {twice[0][1]} times; a duplicate "
+                       f"member is ambiguous")
+    names = [m[:-4] for m in members]
+    problems = [f"missing {name!r}" for name in params if name not in names]
+    problems += [f"unexpected {name!r}" for name in names if name not in params]
+    if problems:
+        raise _Refused(f"the file does not hold this model's parameters: "
+                       f"{'; '.join(problems)}")
+
+
+def _check_entry(info: zipfile.ZipInfo, p: Tensor) -> None:
+    """Refuse, from the zip directory alone, a member that cannot be read or is too big."""
+    member = info.filename
+    if info.flag_bits & 0x1:
+        raise _Refused(f"member {member!r} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _Refused(f"member {member!r} uses zip compression method {info.compress_type}; "
+                       f"only stored (nn.save) and deflate (np.savez_compressed) are read")
+    if info.file_size > _limit(p):
+        raise _Refused(f"member {member!r} declares {info.file_size} bytes uncompressed, more "
+                       f"than the parameter (shape {p.shape}, {p.dtype}) needs: at most "
+                       f"{_limit(p)} with its header")
+
+
+class _Bounded:
+    """A read-only stream that hands out at most ``budget`` bytes in all: the bound on what
+    a member can make ``load`` read, whatever its zip header claims."""
+
+    def __init__(self, stream: IO[bytes], budget: int) -> None:
+        self.stream, self.budget = stream, budget
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.budget if size < 0 else min(size, self.budget)
+        chunks = []
+        while size > 0:
+            chunk = self.stream.read(size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+            self.budget -= len(chunk)
+        return b"".join(chunks)
+
+
+def _read_header(stream: _Bounded, member: str, name: str,
+                 p: Tensor) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """The member's shape, order and dtype from its ``.npy`` header, checked against ``p``."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            members = archive.zip.namelist()
-            arrays = {name: archive[name] for name in archive.files}
+        version = npy.read_magic(stream)
     except ValueError as err:
-        reason = ("it holds pickled data, refused (loading a pickle can run code)"
-                  if "allow_pickle" in str(err) else f"an array cannot be read ({err})")
-        raise ValueError(f"{where} is damaged or not an .npz file from nn.save: {reason}") \
-            from None
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, KeyError) as err:
-        raise ValueError(f"{where} is truncated or damaged: {type(err).__name__}: {err}") \
-            from None
-    # NumPy hands back the raw bytes of a member that is not a .npy array
-    foreign = [n for n in members if not n.endswith(".npy")]
-    foreign += [f"{n}.npy" for n, value in arrays.items() if not isinstance(value, np.ndarray)]
-    if foreign:
-        raise ValueError(f"{where} is a zip archive but not an .npz file: member "
-                         f"{foreign[0]!r} is not a NumPy array")
-    return arrays
+        raise _Refused(f"member {member!r} is not a NumPy array: {err}") from None
+    readers = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
+    if version not in readers:
+        raise _Refused(f"member {member!r} has .npy format version {version}; 1.0 (what "
+                       f"nn.save writes) and 2.0 are read")
+    try:
+        with warnings.catch_warnings():  # NumPy warns about Python 2 era headers it repairs
+            warnings.simplefilter("ignore")
+            shape, fortran, dtype = readers[version](stream, max_header_size=_HEADER_ALLOWANCE)
+    except (ValueError, TypeError, OverflowError, RecursionError) as err:
+        raise _Refused(f"member {member!r} has a damaged .npy header: "
+                       f"{type(err).__name__}: {str(err)[:200]}") from None
+    if dtype.hasobject:
+        raise _Refused(f"member {member!r} has dtype object: it holds pickled data, refused "
+                       f"(loading a pickle can run code)")
+    if dtype.kind != "f":
+        raise _Refused(f"member {member!r} has dtype {dtype}, not a real floating type; the "
+                       f"parameter {name!r} is {p.dtype}")
+    if not np.can_cast(dtype, p.dtype, "safe"):
+        raise _Refused(f"member {member!r} has dtype {dtype}, which the parameter {name!r} "
+                       f"({p.dtype}) cannot hold without rounding")
+    if shape != p.shape:
+        raise _Refused(f"member {member!r}: {name!r} has shape {shape}, the parameter has "
+                       f"{p.shape}")
+    return shape, fortran, dtype
+
+
+def _read_data(stream: _Bounded, name: str, shape: tuple[int, ...], fortran: bool,
+               dtype: np.dtype) -> np.ndarray:
+    """Exactly the bytes the header promises as an array of ``shape``, or ``_Refused``."""
+    member, count = f"{name}.npy", math.prod(shape)
+    nbytes = count * dtype.itemsize
+    data = stream.read(nbytes)
+    if len(data) < nbytes:
+        raise _Refused(f"member {member!r} is truncated: its header promises {nbytes} bytes "
+                       f"of data, it holds {len(data)}")
+    if stream.read(1):  # also reads to the end, where zipfile checks the CRC
+        raise _Refused(f"member {member!r} holds more than the {nbytes} bytes of data its "
+                       f"header declares")
+    flat = np.frombuffer(data, dtype=dtype)
+    array = flat.reshape(shape[::-1]).T if fortran else flat.reshape(shape)
+    bad = count - int(np.count_nonzero(np.isfinite(array)))
+    if bad:
+        raise _Refused(f"{name!r} has {bad} non-finite value{'s' * (bad != 1)} (NaN or inf) "
+                       f"of {count}")
+    return array
