@@ -8,7 +8,7 @@
 (1, 2)
 """
 
-from .gradcheck import GradcheckError, grad, gradcheck
+from .gradcheck import GradcheckError, grad, gradcheck, gradgradcheck
 from .recording import enable_grad, is_grad_enabled, no_grad, scope
 from .tensor import Tensor
 
@@ -18,6 +18,7 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "scope",

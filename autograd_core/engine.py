@@ -49,10 +49,7 @@ def backward(root: Node, seed: np.ndarray, retain_graph: bool,
             _deliver(node, g + kept.pop(node) if node in kept else g, shared, capture)
         saved = node._saved
         if saved is FREED:
-            raise RuntimeError(
-                f"backward: the graph through {op.name}{_named(node)} was already freed "
-                f"by an earlier backward; pass retain_graph=True to the first backward() to "
-                f"go through it again")
+            _refuse_freed(node, op)
         if LAST_WRITE[0] > node._stamp:  # something was written in place since recording
             _refuse_stale(node, op)
         parents, rules = node._parents, op.vjp
@@ -139,6 +136,12 @@ def _fresh(g: np.ndarray, shared: set[int]) -> bool:
     """Is ``g`` a rule's fresh result, held by the engine alone? Not a view (read-only
     broadcasts among them), not a NumPy scalar, not a pass-through or the seed (``shared``)."""
     return type(g) is np.ndarray and g.base is None and id(g) not in shared
+
+
+def _refuse_freed(node: Node, op: type[Op]) -> None:
+    raise RuntimeError(f"backward: the graph through {op.name}{_named(node)} was already freed "
+                       f"by an earlier backward; pass retain_graph=True to the first backward() "
+                       f"to go through it again")
 
 
 def _refuse_stale(node: Node, op: type[Op]) -> None:

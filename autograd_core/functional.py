@@ -1,12 +1,17 @@
-"""Fused functions: one graph node where a composition would be less stable or slower."""
+"""Fused functions (one graph node where a composition would be less stable or slower) and
+the function transforms of ``torch.autograd.functional`` (``transforms.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import ops
+from . import fused, ops
 from .recording import state
 from .tensor import Tensor, _binary, _common_dtype, _make, _node, _operand, _shaped
+from .transforms import hessian, hvp, jacobian, jvp, vjp
+
+__all__ = ["addmm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "hessian",
+           "hvp", "jacobian", "jvp", "vjp"]
 
 
 def binary_cross_entropy(p: Tensor, t: Any) -> Tensor:
@@ -23,9 +28,9 @@ def binary_cross_entropy(p: Tensor, t: Any) -> Tensor:
                          " (for scores, use binary_cross_entropy_with_logits)")
     z = _logit_of(p)
     if z is None or not state.enabled:
-        return _binary(ops.BinaryCrossEntropy, p, t)
-    data, saved = ops.BinaryCrossEntropyOfSigmoid.forward(p._data, t._data, z._data)
-    return _node(data, ops.BinaryCrossEntropyOfSigmoid, (p, t), saved, None)
+        return _binary(fused.BinaryCrossEntropy, p, t)
+    data, saved = fused.BinaryCrossEntropyOfSigmoid.forward(p._data, t._data, z._data)
+    return _node(data, fused.BinaryCrossEntropyOfSigmoid, (p, t), saved, None)
 
 
 def binary_cross_entropy_with_logits(z: Tensor, t: Any) -> Tensor:
@@ -36,7 +41,7 @@ def binary_cross_entropy_with_logits(z: Tensor, t: Any) -> Tensor:
     z = z if isinstance(z, Tensor) else Tensor(z)
     t = _operand(t, z)
     _check_pair("binary_cross_entropy_with_logits", z, t, "logits")
-    return _binary(ops.BinaryCrossEntropyWithLogits, z, t)
+    return _binary(fused.BinaryCrossEntropyWithLogits, z, t)
 
 
 def _logit_of(p: Tensor) -> Tensor | None:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
+from .higher import backward_graph
 from .recording import no_grad
 from .tensor import Tensor, _seed
 from .tracked import writable
@@ -17,17 +18,28 @@ class GradcheckError(AssertionError):
     """An analytic gradient disagrees with central finite differences."""
 
 
-def grad(output: Tensor, inputs: Sequence[Tensor], grad_output: Any = None,
-         retain_graph: bool = False) -> list[np.ndarray]:
+def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = None,
+         retain_graph: bool = False, *, create_graph: bool = False) -> list[Any]:
     """d output / d input for each of ``inputs``, as new arrays; no ``.grad`` is touched.
 
     ``grad_output`` is the gradient flowing into ``output`` (needed unless it has one
-    element). An input the output does not depend on gets zeros.
+    element). An input the output does not depend on gets zeros. With ``create_graph=True``
+    the results are Tensors recorded as a graph of their own, so they can be differentiated
+    again (to any order); ``grad_output`` may then be a Tensor that requires grad, and the
+    graph is kept (as with ``retain_graph=True``).
     """
-    inputs = list(inputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise TypeError(f"grad: inputs[{i}] must be a Tensor that requires grad")
+    if create_graph:
+        seed = grad_output if isinstance(grad_output, Tensor) else \
+            Tensor(_seed(output, grad_output, "grad"))
+        _check_seed(output, seed)
+        graph: dict[Tensor, Tensor | None] = dict.fromkeys(inputs)
+        backward_graph(output, seed, graph)
+        return [Tensor(np.zeros(t.shape, t.dtype)) if graph[t] is None else graph[t]
+                for t in inputs]
     capture: dict[Tensor, np.ndarray | None] = dict.fromkeys(inputs)
     engine.backward(output, _seed(output, grad_output, "grad"), retain_graph, capture)
     return [_or_zeros(capture[t], t) for t in inputs]
@@ -35,6 +47,13 @@ def grad(output: Tensor, inputs: Sequence[Tensor], grad_output: Any = None,
 
 def _or_zeros(g: np.ndarray | None, t: Tensor) -> np.ndarray:
     return np.zeros(t.shape, t.dtype) if g is None else g
+
+
+def _check_seed(output: Tensor, seed: Tensor) -> None:
+    _seed(output, seed._data, "grad")  # the same checks as for an array
+    if seed.shape != output.shape or seed.dtype != output.dtype:
+        raise ValueError(f"grad: grad_output has shape {seed.shape}, dtype {seed.dtype}; "
+                         f"expected {output.shape}, {output.dtype} like the output")
 
 
 def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6,
@@ -104,3 +123,63 @@ def _compare(analytic: np.ndarray, numeric: np.ndarray, leaf: Tensor, position: 
     return (f"  input {label} (shape {leaf.shape}): {wrong} of {analytic.size} elements wrong; "
             f"worst at index {tuple(int(i) for i in worst)}: analytic {a:.10g}, numeric "
             f"{n:.10g}, relative error {relative:.3g}")
+
+
+def gradgradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+    """Check second derivatives: the gradient of the engine's gradient (double backward)
+    against central differences of the engine's gradient, in float64.
+
+    With ``g(x) = d⟨r, fn(x)⟩/dx`` (``r`` as in ``gradcheck``; 1 for a one-element output)
+    and fixed random directions ``u``, the scalar ``⟨u, g(x)⟩`` is differentiated twice
+    over: by ``grad(..., create_graph=True)`` then ``grad``, and numerically, element by
+    element. Returns True, or raises ``GradcheckError`` naming each failing input as
+    ``gradcheck`` does. Catches a rule that is right to first order but treats as a constant
+    something its result depends on.
+    """
+    leaves = [Tensor(np.array(t.data, dtype=np.float64), requires_grad=t.requires_grad,
+                     name=t.name) for t in inputs]
+    checked = [t for t in leaves if t.requires_grad]
+    if not checked:
+        raise ValueError("gradgradcheck: no input requires grad, so there is nothing to check")
+    out = fn(*leaves)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradgradcheck: fn must return a Tensor, got {type(out).__name__}")
+    rng = np.random.default_rng(0)
+    r = rng.standard_normal(out.shape) if out.size != 1 else np.ones(out.shape)
+    directions = [rng.standard_normal(t.shape) for t in checked]
+
+    def first(create_graph: bool) -> list[Any]:
+        return grad(fn(*leaves), checked, r, create_graph=create_graph)
+
+    def objective() -> float:
+        return float(sum(np.sum(u * g) for u, g in zip(directions, first(False))))
+
+    g = first(True)
+    along = (g[0] * directions[0]).sum()
+    for gi, u in zip(g[1:], directions[1:]):
+        along = along + (gi * u).sum()
+    # a gradient that does not depend on x at all has second derivative 0 (as autodiff sees it)
+    analytic = grad(along, checked) if along.requires_grad else \
+        [np.zeros(t.shape) for t in checked]
+    failures = []
+    for position, (leaf, a) in enumerate(zip(checked, analytic)):
+        numeric = np.zeros(leaf.shape)
+        with writable(leaf._data) as values:
+            for index in np.ndindex(*leaf.shape):
+                original = values[index]
+                values[index] = original + eps
+                plus = objective()
+                values[index] = original - eps
+                minus = objective()
+                values[index] = original
+                numeric[index] = (plus - minus) / (2 * eps)
+        failure = _compare(a, numeric, leaf, position, atol, rtol)
+        if failure is not None:
+            failures.append(failure)
+    if failures:
+        raise GradcheckError(
+            f"gradgradcheck: the second derivative (of ⟨u, d⟨r, fn⟩/dx⟩ for fixed random u, "
+            f"r) is wrong for {len(failures)} of {len(checked)} inputs (atol={atol}, "
+            f"rtol={rtol}):\n" + "\n".join(failures))
+    return True

@@ -6,7 +6,12 @@ Every op is a namespace class, never instantiated:
   arrays and returns what backward needs (``saved``: arrays and plain values, nothing else).
 - ``vjp`` holds one rule per input, ``rule(g, *saved) -> gradient``: ``g`` is the gradient
   of the loss with respect to the output (``dout``). The engine calls only the rules of inputs
-  that require a gradient. A rule returns a fresh array or ``g`` itself.
+  that require a gradient. A rule returns a fresh array or ``g`` itself. Written with
+  operators and ``dual``'s functions, the same rule also runs on Tensors (the saved inputs and
+  output as their Tensors) for ``grad(..., create_graph=True)``: that is how every op is
+  differentiable to any order without a second set of rules.
+- ``dvjp``: only where ``saved`` holds values computed from the inputs (which would be
+  constants on Tensors), the rules for create_graph, ``rule(g, *inputs, out)`` on Tensors.
 - ``rules`` holds the same rules as text templates for the backward drawing; ``{out}`` is the
   output's name and ``{x}``, ``{a}``, ``{b}`` the inputs'.
 - ``broadcasts``: the rule returns an output-shaped gradient that the engine sums back to the
@@ -17,6 +22,7 @@ Every op is a namespace class, never instantiated:
   ``rule(g, *saved)`` gives the gradient for ``x`` directly, exact where the chain through
   ``through``'s rule would lose it (``σ'(z)`` is 0 once ``1 − σ(z)`` rounds to 0). The engine
   sends it to ``x``; ``y`` still gets its own gradient for ``.grad``, not passed on.
+  ``dshortcut(g, *inputs, out)`` is the same on Tensors.
 
 Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
 """
@@ -27,6 +33,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
+
+from . import dual
+from .dual import sigmoid, values
 
 Rule = Callable[..., Any]  # rule(g, *saved) -> the gradient for one input
 
@@ -39,7 +48,9 @@ class Op:
     forward: ClassVar[Callable[..., tuple[Any, tuple]]]
     vjp: ClassVar[tuple[Rule, ...]] = ()
     check: ClassVar[Callable[..., str | None] | None] = None  # broadcasting ops: NumPy judges
+    dvjp: ClassVar[tuple[Rule, ...] | None] = None
     shortcut: ClassVar[tuple[type[Op], Rule] | None] = None
+    dshortcut: ClassVar[Rule | None] = None
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -53,15 +64,6 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
     summed = g.sum(axis=axes, keepdims=True)
     return summed.reshape(shape) if lead else summed  # the bias column: (n, m) -> (n, 1)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x), exact to rounding everywhere: where e^-x overflows the result is 0."""
-    out = np.negative(x, out=np.empty(x.shape, x.dtype if x.dtype.kind == "f" else float))
-    with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    out += 1
-    return np.reciprocal(out, out=out)
 
 
 # ---------------------------------------------------------------- broadcasting binary ops
@@ -228,7 +230,7 @@ class Abs(Op):
     def forward(x):
         return np.abs(x), (x,)
 
-    vjp = (lambda g, x: g * np.sign(x),)
+    vjp = (lambda g, x: g * np.sign(values(x)),)
 
 
 class Sigmoid(Op):
@@ -267,7 +269,7 @@ class ReLU(Op):
         out = np.maximum(x, 0)
         return out, (out,)
 
-    vjp = (lambda g, out: g * (out > 0),)
+    vjp = (lambda g, out: g * (values(out) > 0),)
 
 
 class LeakyReLU(Op):
@@ -279,7 +281,7 @@ class LeakyReLU(Op):
     def forward(x, slope):
         return np.where(x > 0, x, slope * x), (x, slope)
 
-    vjp = (lambda g, x, slope: g * np.where(x > 0, 1, slope).astype(g.dtype, copy=False),)
+    vjp = (lambda g, x, slope: g * np.where(values(x) > 0, 1, slope).astype(g.dtype, copy=False),)
 
 
 class Softplus(Op):
@@ -291,7 +293,7 @@ class Softplus(Op):
     def forward(x):
         return np.logaddexp(0, x), (x,)
 
-    vjp = (lambda g, x: g * sigmoid(x),)
+    vjp = (lambda g, x: g * sigmoid(x),)  # σ of a Tensor is recorded: softplus'' = σ'
 
 
 class Clip(Op):
@@ -312,7 +314,7 @@ class Clip(Op):
             inside &= x <= hi
         return inside
 
-    vjp = (lambda g, x, lo, hi: g * Clip._passes(x, lo, hi),)
+    vjp = (lambda g, x, lo, hi: g * Clip._passes(values(x), lo, hi),)
 
 
 # ---------------------------------------------------------------- reductions along axes
@@ -335,13 +337,7 @@ class Sum(Op):
     def forward(x, axis, keepdims):
         return x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
 
-    @staticmethod
-    def _vjp(g, shape, axis, keepdims):
-        gx = np.empty(shape, dtype=g.dtype)
-        gx[...] = _expand(g, shape, axis, keepdims)
-        return gx
-
-    vjp = (_vjp,)
+    vjp = (lambda g, shape, axis, keepdims: dual.spread(_expand(g, shape, axis, keepdims), shape),)
 
 
 class Max(Op):
@@ -356,6 +352,7 @@ class Max(Op):
 
     @staticmethod
     def _vjp(g, x, out, axis, keepdims):
+        x, out = values(x), values(out)
         hit = x == _expand(out, x.shape, axis, keepdims)
         share = hit / hit.sum(axis=axis, keepdims=True)
         return _expand(g, x.shape, axis, keepdims) * share.astype(g.dtype, copy=False)
@@ -388,7 +385,7 @@ class LogSoftmax(Op):
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return out, (out, axis)
 
-    vjp = (lambda g, out, axis: g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+    vjp = (lambda g, out, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 # ---------------------------------------------------------------- shape ops
@@ -427,88 +424,36 @@ class GetItem(Op):
     def forward(x, index):
         return x[index], (x.shape, index)
 
-    @staticmethod
-    def _vjp(g, shape, index):
-        gx = np.zeros(shape, dtype=g.dtype)
-        np.add.at(gx, index, g)  # repeated indices accumulate
-        return gx
-
-    vjp = (_vjp,)
+    vjp = (dual.scatter,)  # repeated indices accumulate
 
 
-# ---------------------------------------------------------------- fused for stability
+class Scatter(Op):
+    """out = zeros of ``shape`` with x added at ``index``: getitem's gradient, as an op so
+    that it too can be differentiated (its own gradient is getitem again)"""
 
-
-# e^-100: logs are clamped at -100 (as PyTorch does), finite at p = 0 or 1
-LOG_FLOOR = 3.720075976020836e-44
-PROBABILITY_FLOOR = 1e-12  # keeps the gradient for a probability of exactly 0 or 1 finite
-
-
-def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a / b, and 0 where a is 0 (also where b is: a term that is absent, not 0/0)."""
-    with np.errstate(divide="ignore"):
-        return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape), b.dtype),
-                         where=a != 0)
-
-
-def _logit_grad(g, p, q, t, m):
-    """dJ/dz = (σ(z) − t)/m from p = σ(z) and q = σ(−z), each exact: (1 − t) p − t q."""
-    return (g / m) * ((1 - t) * p - t * q)
-
-
-class BinaryCrossEntropy(Op):
-    """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)] over probabilities p, m = number of columns
-
-    Saved: p and q = 1 − p (floored, so the gradient stays finite at exactly 0 or 1), the
-    clamped logs, t and m. ``BinaryCrossEntropyOfSigmoid`` saves the same from the logit.
-    """
-
-    name, symbol = "binary_cross_entropy", "BCE"
-    rules = ("d{a} = ({a} − {b}) / ({a} ⊙ (1 − {a}) m)", "d{b} = (ln(1 − {a}) − ln {a}) / m")
+    name, symbol, rules = "scatter", "[ ]+=", ("d{x} = d{out}[index]",)
 
     @staticmethod
-    def forward(p, t):
-        m = p.shape[-1] if p.ndim else 1
-        q = 1 - p
-        log_p, log_q = np.log(np.maximum(p, LOG_FLOOR)), np.log(np.maximum(q, LOG_FLOOR))
-        out = -(t * log_p + (1 - t) * log_q).sum() / m
-        floor = PROBABILITY_FLOOR
-        return out, (np.maximum(p, floor), np.maximum(q, floor), t, log_p, log_q, m)
+    def forward(x, shape, index):
+        return dual.scatter(x, shape, index), (index,)
 
-    # (p − t) / (p (1 − p)) written as (1 − t)/q − t/p: no 0/0 where a label makes a term absent
-    vjp = (lambda g, p, q, t, log_p, log_q, m: (g / m) * (_ratio(1 - t, q) - _ratio(t, p)),
-           lambda g, p, q, t, log_p, log_q, m: (g / m) * (log_q - log_p))
+    vjp = (lambda g, index: g[index],)
 
 
-class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
-    """BCE of p = σ(z) computed from z, exact for any z; its gradient goes straight to z
+class Cast(Op):
+    """out = x in another float dtype (create_graph's gradient for a narrower input)"""
 
-    dJ/dz = (σ(z) − t)/m (Wichmann's (3.12): H = A − T), with no σ'(z) that rounds to 0 once
-    1 − p does; dJ/dp (for ``.grad``) is exact too, and infinite only where it truly is.
-    """
+    name, symbol, rules = "cast", "cast", ("d{x} = d{out} in {x}'s dtype",)
 
     @staticmethod
-    def forward(p, t, z):
-        m = p.shape[-1] if p.ndim else 1
-        q = sigmoid(-z)  # 1 − p without the cancellation
-        log_p, log_q = -np.logaddexp(0, -z), -np.logaddexp(0, z)
-        out = -(t * log_p + (1 - t) * log_q).sum() / m
-        return out, (p, q, t, log_p, log_q, m)
+    def forward(x, dtype):
+        return x.astype(dtype), (x.dtype,)
 
-    shortcut = (Sigmoid, lambda g, p, q, t, log_p, log_q, m: _logit_grad(g, p, q, t, m))
+    vjp = (lambda g, dtype: g.astype(dtype) if isinstance(g, np.ndarray)
+           else _cast(g, dtype),)
 
 
-class BinaryCrossEntropyWithLogits(Op):
-    """J = (1/m) Σ [t softplus(−z) + (1 − t) softplus(z)], which is BCE(σ(z), t), for any z"""
+def _cast(t: Any, dtype: np.dtype) -> Any:
+    from .tensor import _unary
 
-    name, symbol = "binary_cross_entropy_with_logits", "BCE"
-    rules = ("d{a} = (σ({a}) − {b}) / m", "d{b} = −{a} / m")
-
-    @staticmethod
-    def forward(z, t):
-        m = z.shape[-1] if z.ndim else 1
-        out = (t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum() / m
-        return out, (z, t, sigmoid(z), sigmoid(-z), m)
-
-    vjp = (lambda g, z, t, p, q, m: _logit_grad(g, p, q, t, m),
-           lambda g, z, t, p, q, m: (g / m) * -z)
+    return _unary(Cast, t, dtype=dtype)

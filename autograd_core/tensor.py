@@ -349,7 +349,8 @@ class Tensor:
                              f"{self.ndim} axes of tensor{_label(self)} {self.shape}")
         return _unary(ops.Transpose, self, axes=perm)
 
-    def reshape(self, *shape: int) -> Tensor:
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = tuple(shape[0])
         return _unary(ops.Reshape, self, shape=shape)
@@ -384,7 +385,12 @@ def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tupl
     order the graph (a node is always stamped after its inputs).
     """
     t = _new(Tensor)
-    t._data = data = array if type(array) is np.ndarray else np.asarray(array)
+    if type(array) is not np.ndarray:  # a 0-d result: NumPy returned a scalar
+        data = np.asarray(array)
+        saved = tuple(data if s is array else s for s in saved)  # the output is the tensor's
+    else:
+        data = array
+    t._data = data
     t._grad = t._name = None
     t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
     t._op, t._parents, t._saved, t._params = op, parents, saved, params
