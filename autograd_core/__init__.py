@@ -9,12 +9,15 @@
 """
 
 from .gradcheck import GradcheckError, grad, gradcheck, gradgradcheck
+from .hooks import RemovableHandle, detect_anomaly
 from .recording import enable_grad, is_grad_enabled, no_grad, scope
 from .tensor import Tensor
 
 __all__ = [
     "GradcheckError",
+    "RemovableHandle",
     "Tensor",
+    "detect_anomaly",
     "enable_grad",
     "grad",
     "gradcheck",

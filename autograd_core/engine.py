@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .hooks import refuse_non_finite, run_hooks
 from .node import Node
 from .ops import unbroadcast
+from .recording import state
 from .tracked import LAST_WRITE
 
 if TYPE_CHECKING:
@@ -41,10 +43,13 @@ def backward(root: Node, seed: np.ndarray, retain_graph: bool,
     kept: dict[Node, np.ndarray] = {}  # an op's shortcut went past these: kept, not passed on
     shared = {id(seed)}  # arrays also held elsewhere: copied before becoming someone's .grad
     heap: list[tuple[int, Node]] = [(-root._stamp, root)] if root._op is not None else []
+    anomaly = state.anomaly or hasattr(root, "_where")  # in the mode now, or when recorded
     while heap:
         node = heappop(heap)[1]
         op: type[Op] = node._op  # type: ignore[assignment]  # the heap holds recorded nodes
         g = grads.pop(node)
+        if node._hooks:
+            g = run_hooks(node, g)
         if node._retains_grad or capture is not None:  # other nodes keep no gradient
             _deliver(node, g + kept.pop(node) if node in kept else g, shared, capture)
         saved = node._saved
@@ -61,6 +66,8 @@ def backward(root: Node, seed: np.ndarray, retain_graph: bool,
             pg = rule(g, *saved)
             if pg is g:
                 shared.add(id(g))
+            if anomaly:
+                refuse_non_finite(pg, p, node, op, rules.index(rule))
             data = p._data
             # Dtypes by identity (NumPy's float64, float32 are singletons); on a miss, _fit
             # compares them properly and casts only if they differ.
@@ -75,7 +82,7 @@ def backward(root: Node, seed: np.ndarray, retain_graph: bool,
         if not retain_graph:
             node._saved = FREED
     for leaf, g in grads.items():  # only leaves are left
-        _deliver(leaf, g, shared, capture)
+        _deliver(leaf, run_hooks(leaf, g) if leaf._hooks else g, shared, capture)
     for t, g in kept.items():  # reached by a shortcut alone
         _deliver(t, g, shared, capture)
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from . import ops
 from .engine import FREED, LAST_WRITE, _named, _refuse_freed, _refuse_stale
-from .recording import enable_grad
+from .hooks import refuse_non_finite, run_hooks
+from .recording import enable_grad, state
 from .tensor import Tensor, _make, _unary
 
 
@@ -27,11 +28,14 @@ def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | No
     grads: dict[Tensor, Tensor] = {root: seed}
     kept: dict[Tensor, Tensor] = {}  # past a shortcut: delivered, not passed on
     heap: list[tuple[int, Tensor]] = [(-root._stamp, root)] if root._op is not None else []
+    anomaly = state.anomaly or hasattr(root, "_where")  # in the mode now, or when recorded
     with enable_grad():
         while heap:
             node = heappop(heap)[1]
             op: type[ops.Op] = node._op  # type: ignore[assignment]  # recorded nodes only
             g = grads.pop(node)
+            if node._hooks:
+                g = run_hooks(node, g)
             if node in capture:
                 capture[node] = g + kept.pop(node) if node in kept else g
             _check(node, op)
@@ -40,13 +44,18 @@ def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | No
                 if not p.requires_grad:
                     continue
                 pg = _fit(rule(g, *args), p, node, op)
+                if anomaly:
+                    refuse_non_finite(pg, p, node, op, rules.index(rule))
                 if p in grads:
                     grads[p] = grads[p] + pg
                 else:
                     grads[p] = pg
                     if p._op is not None:
                         heappush(heap, (-p._stamp, p))
-    for t, g in (*grads.items(), *kept.items()):  # leaves, and tensors reached by a shortcut
+    for t, g in grads.items():  # leaves
+        if t in capture:
+            capture[t] = run_hooks(t, g) if t._hooks else g
+    for t, g in kept.items():  # reached by a shortcut alone
         if t in capture:
             capture[t] = g
 

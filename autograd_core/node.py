@@ -49,7 +49,8 @@ class Node(Protocol):
       memory (``[tick of the latest write]``).
     - ``_op``, ``_parents`` (inputs in order), ``_saved`` (what the rules read, or ``FREED``),
       ``_stamp`` (the tick at which it was recorded: later than its inputs').
-    - ``_retains_grad`` and ``_grad``: whether and where a non-leaf keeps its gradient.
+    - ``_retains_grad`` and ``_grad``: whether and where a non-leaf keeps its gradient;
+      ``_hooks``: functions ``register_hook`` added (None: none).
     """
 
     _grad: np.ndarray | None  # written by backward
@@ -68,6 +69,8 @@ class Node(Protocol):
     def _stamp(self) -> int: ...
     @property
     def _retains_grad(self) -> bool: ...
+    @property
+    def _hooks(self) -> dict[int, Any] | None: ...
 
     @property
     def name(self) -> str | None: ...

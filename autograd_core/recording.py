@@ -22,6 +22,8 @@ class _State(threading.local):
         self.modes: list[bool] = []  # the modes that open `no_grad`/`enable_grad` blocks replaced
         self.scope: Scope | None = None  # innermost open scope, stamped on recorded tensors
         self.scopes: list[Scope | None] = []  # the scopes that open `scope` blocks replaced
+        self.anomaly = False  # inside detect_anomaly(): nodes remember their user line
+        self.anomalies: list[bool] = []
 
 
 state = _State()

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import engine, ops
+from .hooks import RemovableHandle, add_hook, user_line
 from .recording import Scope, state
 from .tracked import TrackedArray, freeze, mark_written, tick, writable
 
@@ -28,7 +29,8 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_grad", "requires_grad", "_name", "_op", "_parents", "_saved",
-                 "_params", "_stamp", "_version", "_retains_grad", "_scope", "__weakref__")
+                 "_params", "_stamp", "_version", "_retains_grad", "_scope", "_hooks", "_where",
+                 "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
     # The slots, typed (the node protocol of node.py); the graph slots are set by _node only.
@@ -43,6 +45,8 @@ class Tensor:
     _stamp: int
     _retains_grad: bool
     _scope: Scope | None
+    _hooks: dict[int, Any] | None  # register_hook's functions, by handle
+    _where: str  # the user's line that recorded it, only in detect_anomaly()
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None) -> None:
         # Memory shared with another tensor shares its version counter too, so an in-place
@@ -56,6 +60,7 @@ class Tensor:
         if requires_grad:
             _require_float(array, "Tensor")
         self._data, self._grad, self._op, self._version = array, None, None, version
+        self._hooks = None
         self.requires_grad = bool(requires_grad)
         self.name = name
 
@@ -161,6 +166,17 @@ class Tensor:
             raise RuntimeError(f"retain_grad: tensor{_label(self)} does not require grad")
         self._retains_grad = True
         return self
+
+    def register_hook(self, fn: Any) -> RemovableHandle:
+        """Call ``fn(grad)`` with this tensor's gradient during backward; a returned value
+        replaces it (for ``.grad`` and for the rest of backward). Returns a handle whose
+        ``remove()`` stops it. The gradient passed is read-only."""
+        if not self.requires_grad:
+            raise RuntimeError(f"register_hook: tensor{_label(self)} does not require grad, "
+                               f"so backward never computes its gradient")
+        if self._hooks is None:
+            self._hooks = {}
+        return add_hook(self._hooks, fn)
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
@@ -370,7 +386,7 @@ def _make(array: Any) -> Tensor:
     """
     t = _new(Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t._grad = t._name = t._op = None
+    t._grad = t._name = t._op = t._hooks = None
     t.requires_grad = False
     t._version = [0]
     return t
@@ -391,7 +407,9 @@ def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tupl
     else:
         data = array
     t._data = data
-    t._grad = t._name = None
+    t._grad = t._name = t._hooks = None
+    if state.anomaly:
+        t._where = user_line()
     t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
     t._op, t._parents, t._saved, t._params = op, parents, saved, params
     t._stamp = tick()

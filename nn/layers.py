@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -153,6 +153,11 @@ class MLP(Module):
             acts.append(activation(output if l == L else hidden))
         self._layers = tuple(getattr(self, f"layer{l}") for l in range(1, L + 1))  # noqa: E741
         self.activations: tuple[Activation | None, ...] = tuple(acts)
+        for l, (layer, act) in enumerate(zip(self._layers, acts[1:]), 1):  # noqa: E741
+            layer.register_forward_hook(self._keeper("Z", l))
+            act.register_forward_hook(self._keeper("A", l))  # type: ignore[union-attr]
+        self._kept: tuple[list, list] | None = None  # Z[l], A[l] of the forward in progress
+        self._current = 0  # the layer being computed
         if not isinstance(retain_grads, bool):
             raise TypeError(f"MLP: retain_grads must be True or False, got {retain_grads!r}")
         self.retain_grads = retain_grads
@@ -182,23 +187,30 @@ class MLP(Module):
                              f"(transpose a (m, {self.sizes[0]}) array with X.T)")
         if A.name is None:
             A.name = "A[0]"
-        retain = self.retain_grads and is_grad_enabled()
-        Z_list: list[Tensor | None] = [None]
-        A_list = [A]
-        for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1):  # noqa: E741
-            with scope(f"layer {l}"):
-                Z = layer(A)
-                Z.name = f"Z[{l}]"
-                A = act(Z)
-                if A is not Z:
-                    A.name = f"A[{l}]"
-            if retain and Z.requires_grad:
-                Z.retain_grad()
-                A.retain_grad()
-            Z_list.append(Z)
-            A_list.append(A)
-        self.Z, self.A = Z_list, A_list
+        self._retain = self.retain_grads and is_grad_enabled()
+        self._kept = ([None], [A])
+        try:
+            for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1):  # noqa: E741
+                self._current = l
+                with scope(f"layer {l}"):
+                    A = act(layer(A))  # the forward hooks name and keep Z[l], A[l]
+            self.Z, self.A = self._kept
+        finally:
+            self._kept = None
         return A
+
+    def _keeper(self, kind: str, l: int) -> Callable:  # noqa: E741
+        """A forward hook for layer ``l``'s Linear (``kind`` "Z") or activation ("A"): names
+        the output as the documents do, retains its gradient, keeps it in ``Z`` or ``A``."""
+        def keep(module: Module, inputs: tuple, out: Tensor) -> None:
+            if self._kept is None or self._current != l:  # called outside this layer's turn
+                return  # (on its own, or an activation module shared by several layers)
+            if kind == "Z" or out is not inputs[0]:  # identity: A[l] is Z[l], named Z
+                out.name = f"{kind}[{l}]"
+            if self._retain and out.requires_grad:
+                out.retain_grad()
+            self._kept[0 if kind == "Z" else 1].append(out)
+        return keep
 
     def __repr__(self) -> str:
         rows = [(f"  layer{l}: Z[{l}] = W[{l}] A[{l - 1}] + b[{l}], A[{l}] = {act.name}(Z[{l}])",

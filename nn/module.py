@@ -7,12 +7,13 @@ A module registers its parameters and submodules when they are assigned as attri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, scope
+from autograd_core import RemovableHandle, Tensor, scope
+from autograd_core.hooks import add_hook
 
 
 class Module:
@@ -32,6 +33,7 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_forward_hooks", {})
 
     # ------------------------------------------------------------ registration
 
@@ -90,9 +92,25 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self._modules:  # a leaf module: a box around one or two ops is noise in a drawing
-            return self.forward(*args, **kwargs)
-        with scope(type(self).__name__):  # a container: its ops are drawn in one box
-            return self.forward(*args, **kwargs)
+            output = self.forward(*args, **kwargs)
+        else:
+            with scope(type(self).__name__):  # a container: its ops are drawn in one box
+                output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    def register_forward_hook(self, hook: Callable[[Module, tuple, Any], Any]
+                              ) -> RemovableHandle:
+        """Call ``hook(module, inputs, output)`` after every forward (PyTorch's name); a
+        returned value replaces the output. ``handle.remove()`` stops it. ``nn.MLP`` keeps its
+        ``Z[l]``, ``A[l]`` this way."""
+        if not callable(hook):
+            raise TypeError(f"register_forward_hook: expected a function (module, inputs, "
+                            f"output), got {type(hook).__name__}")
+        return add_hook(self._forward_hooks, hook)
 
     # ------------------------------------------------------------ state
 
