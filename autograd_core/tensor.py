@@ -570,7 +570,7 @@ def _operand(other: Any, like: Tensor) -> Tensor:
         if other.dtype.kind != "f" and like.dtype.kind == "f":
             return _make(other.astype(like.dtype))  # as a Python int would (a copy)
         if like.requires_grad and state.enabled:
-            return _make(np.array(other))  # the graph may save it: the caller keeps theirs
+            return _make(other.copy())  # the graph may save it: the caller keeps theirs
         return _make(other)
     if type(other) is float or type(other) is int or _is_real(other):
         dtype = like.dtype if like.dtype.kind == "f" else None
