@@ -61,7 +61,7 @@ def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(out, index, g)
         return out
-    from .ops import Scatter
-    from .tensor import _unary
+    from .axis_ops import Scatter
+    from .record import _unary
 
     return _unary(Scatter, g, shape=shape, index=index)

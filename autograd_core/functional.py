@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import fused, ops
+from .arguments import _shaped
+from .record import _binary, _common_dtype, _make, _node, _operand
 from .recording import state
-from .tensor import Tensor, _binary, _common_dtype, _make, _node, _operand, _shaped
+from .tensor import Tensor
 from .transforms import hessian, hvp, jacobian, jvp, vjp
 
 __all__ = ["addmm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "hessian",

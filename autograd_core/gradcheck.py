@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from . import engine
+from .arguments import _seed
 from .higher import backward_graph
 from .recording import no_grad
-from .tensor import Tensor, _seed
+from .tensor import Tensor
 from .tracked import writable
 
 

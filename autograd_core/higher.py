@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import axis_ops, ops
 from .engine import FREED, LAST_WRITE, _named, _refuse_freed, _refuse_stale
 from .hooks import refuse_non_finite, run_hooks
+from .record import _make, _unary
 from .recording import enable_grad, state
-from .tensor import Tensor, _make, _unary
+from .tensor import Tensor
 
 
 def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | None]) -> None:
@@ -106,7 +107,7 @@ def _fit(pg: Any, p: Tensor, node: Tensor, op: type[ops.Op]) -> Tensor:
     if op.broadcasts and pg.shape != p.shape:
         pg = _unbroadcast(pg, p.shape)
     if pg.dtype != p.dtype:
-        pg = _unary(ops.Cast, pg, dtype=p.dtype)
+        pg = _unary(axis_ops.Cast, pg, dtype=p.dtype)
     if pg.shape != p.shape:
         raise RuntimeError(f"{op.name} backward (create_graph): the gradient for{_named(p)} "
                            f"has shape {pg.shape}, expected {p.shape} (a bug in the op's rule)")

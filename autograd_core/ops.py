@@ -24,7 +24,8 @@ Every op is a namespace class, never instantiated:
   sends it to ``x``; ``y`` still gets its own gradient for ``.grad``, not passed on.
   ``dshortcut(g, *inputs, out)`` is the same on Tensors.
 
-Adding an op touches this file (the op) and ``tensor.py`` (the method that calls it).
+Adding an op touches this file (the op; ops along axes live in ``axis_ops.py``, the fused
+losses in ``fused.py``) and ``tensor.py`` (the method that calls it).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from . import dual
 from .dual import sigmoid, values
 
 Rule = Callable[..., Any]  # rule(g, *saved) -> the gradient for one input
@@ -315,145 +315,3 @@ class Clip(Op):
         return inside
 
     vjp = (lambda g, x, lo, hi: g * Clip._passes(values(x), lo, hi),)
-
-
-# ---------------------------------------------------------------- reductions along axes
-
-
-def _expand(a: np.ndarray, shape: tuple[int, ...], axis: tuple[int, ...] | None,
-            keepdims: bool) -> np.ndarray:
-    """Reshape a reduction's result so it broadcasts against the reduced input of ``shape``."""
-    if keepdims or a.ndim == 0 or axis is None:
-        return a
-    return a.reshape(tuple(1 if i in axis else n for i, n in enumerate(shape)))
-
-
-class Sum(Op):
-    """out = Σ x over axis"""
-
-    name, symbol, rules = "sum", "Σ", ("d{x} = d{out} broadcast to {x}'s shape",)
-
-    @staticmethod
-    def forward(x, axis, keepdims):
-        return x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
-
-    vjp = (lambda g, shape, axis, keepdims: dual.spread(_expand(g, shape, axis, keepdims), shape),)
-
-
-class Max(Op):
-    """out = max x over axis; ties share the gradient equally"""
-
-    name, symbol, rules = "max", "max", ("d{x} = d{out} at the argmax (ties share it)",)
-
-    @staticmethod
-    def forward(x, axis, keepdims):
-        out = x.max(axis=axis, keepdims=keepdims)
-        return out, (x, out, axis, keepdims)
-
-    @staticmethod
-    def _vjp(g, x, out, axis, keepdims):
-        x, out = values(x), values(out)
-        hit = x == _expand(out, x.shape, axis, keepdims)
-        share = hit / hit.sum(axis=axis, keepdims=True)
-        return _expand(g, x.shape, axis, keepdims) * share.astype(g.dtype, copy=False)
-
-    vjp = (_vjp,)
-
-
-class Softmax(Op):
-    """out = e^x / Σ e^x over axis (max-shifted: exact for logits of ±1000)"""
-
-    name, symbol, rules = "softmax", "softmax", ("d{x} = {out} ⊙ (d{out} − Σ d{out} ⊙ {out})",)
-
-    @staticmethod
-    def forward(x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
-        out = e / e.sum(axis=axis, keepdims=True)
-        return out, (out, axis)
-
-    vjp = (lambda g, out, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)),)
-
-
-class LogSoftmax(Op):
-    """out = x − log Σ e^x over axis (max-shifted)"""
-
-    name, symbol, rules = "log_softmax", "log softmax", ("d{x} = d{out} − e^{out} Σ d{out}",)
-
-    @staticmethod
-    def forward(x, axis):
-        shifted = x - x.max(axis=axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        return out, (out, axis)
-
-    vjp = (lambda g, out, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True),)
-
-
-# ---------------------------------------------------------------- shape ops
-
-
-class Transpose(Op):
-    """out = x with its axes permuted"""
-
-    name, symbol, rules = "transpose", "ᵀ", ("d{x} = (d{out})ᵀ",)
-
-    @staticmethod
-    def forward(x, axes):
-        return x.transpose(axes), (tuple(np.argsort(axes)),)
-
-    vjp = (lambda g, inverse: g.transpose(inverse),)
-
-
-class Reshape(Op):
-    """out = x with a new shape"""
-
-    name, symbol, rules = "reshape", "reshape", ("d{x} = d{out} reshaped",)
-
-    @staticmethod
-    def forward(x, shape):
-        return x.reshape(shape), (x.shape,)
-
-    vjp = (lambda g, shape: g.reshape(shape),)
-
-
-class GetItem(Op):
-    """out = x[index]"""
-
-    name, symbol, rules = "getitem", "[ ]", ("d{x}[index] += d{out}",)
-
-    @staticmethod
-    def forward(x, index):
-        return x[index], (x.shape, index)
-
-    vjp = (dual.scatter,)  # repeated indices accumulate
-
-
-class Scatter(Op):
-    """out = zeros of ``shape`` with x added at ``index``: getitem's gradient, as an op so
-    that it too can be differentiated (its own gradient is getitem again)"""
-
-    name, symbol, rules = "scatter", "[ ]+=", ("d{x} = d{out}[index]",)
-
-    @staticmethod
-    def forward(x, shape, index):
-        return dual.scatter(x, shape, index), (index,)
-
-    vjp = (lambda g, index: g[index],)
-
-
-class Cast(Op):
-    """out = x in another float dtype (create_graph's gradient for a narrower input)"""
-
-    name, symbol, rules = "cast", "cast", ("d{x} = d{out} in {x}'s dtype",)
-
-    @staticmethod
-    def forward(x, dtype):
-        return x.astype(dtype), (x.dtype,)
-
-    vjp = (lambda g, dtype: g.astype(dtype) if isinstance(g, np.ndarray)
-           else _cast(g, dtype),)
-
-
-def _cast(t: Any, dtype: np.dtype) -> Any:
-    from .tensor import _unary
-
-    return _unary(Cast, t, dtype=dtype)

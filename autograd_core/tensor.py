@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from numbers import Number
 from typing import Any
 
 import numpy as np
 
-from . import engine, ops
-from .hooks import RemovableHandle, add_hook, user_line
-from .recording import Scope, state
-from .tracked import TrackedArray, freeze, mark_written, tick, writable
+from . import axis_ops, engine, ops
+from .arguments import (
+    Axis,
+    _as_array,
+    _axes,
+    _described,
+    _is_real,
+    _label,
+    _own_index,
+    _require_float,
+    _same_memory,
+    _seed,
+)
+from .hooks import RemovableHandle, add_hook
+from .record import _binary, _common_dtype, _in_place, _make, _node, _operand, _unary  # noqa: F401
+from .recording import Scope
+from .tracked import TrackedArray, freeze, mark_written
 
-Axis = int | Sequence[int] | None
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
 
 
@@ -325,7 +335,7 @@ class Tensor:
     # ------------------------------------------------------------ reductions
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return _unary(ops.Sum, self, axis=_axes(self, axis, "sum"), keepdims=bool(keepdims))
+        return _unary(axis_ops.Sum, self, axis=_axes(self, axis, "sum"), keepdims=bool(keepdims))
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axes = _axes(self, axis, "mean")
@@ -339,13 +349,13 @@ class Tensor:
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         if self.size == 0:
             raise ValueError(f"max: tensor{_label(self)} is empty")
-        return _unary(ops.Max, self, axis=_axes(self, axis, "max"), keepdims=bool(keepdims))
+        return _unary(axis_ops.Max, self, axis=_axes(self, axis, "max"), keepdims=bool(keepdims))
 
     def softmax(self, axis: Axis) -> Tensor:
-        return _unary(ops.Softmax, self, axis=_axes(self, axis, "softmax"))
+        return _unary(axis_ops.Softmax, self, axis=_axes(self, axis, "softmax"))
 
     def log_softmax(self, axis: Axis) -> Tensor:
-        return _unary(ops.LogSoftmax, self, axis=_axes(self, axis, "log_softmax"))
+        return _unary(axis_ops.LogSoftmax, self, axis=_axes(self, axis, "log_softmax"))
 
     # ------------------------------------------------------------ shape
 
@@ -358,257 +368,18 @@ class Tensor:
         if len(axes) == 1 and not isinstance(axes[0], int | np.integer):
             axes = tuple(axes[0])
         if not axes:
-            return _unary(ops.Transpose, self, axes=tuple(range(self.ndim))[::-1])
+            return _unary(axis_ops.Transpose, self, axes=tuple(range(self.ndim))[::-1])
         perm = _axes(self, axes, "transpose") or ()
         if len(perm) != self.ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.ndim} axes of tensor{_label(self)} {self.shape}")
-        return _unary(ops.Transpose, self, axes=perm)
+        return _unary(axis_ops.Transpose, self, axes=perm)
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = tuple(shape[0])
-        return _unary(ops.Reshape, self, shape=shape)
+        return _unary(axis_ops.Reshape, self, shape=shape)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _unary(ops.GetItem, self, index=_own_index(index))
-
-
-# ---------------------------------------------------------------- recording
-
-
-def _make(array: Any) -> Tensor:
-    """A new leaf around an op's result (NumPy returns scalars for 0-d results).
-
-    Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
-    ``_node`` and read only where ``_op`` is not None.
-    """
-    t = _new(Tensor)
-    t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t._grad = t._name = t._op = t._hooks = None
-    t.requires_grad = False
-    t._version = [0]
-    return t
-
-
-def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
-          params: dict | None) -> Tensor:
-    """The output of ``op`` on ``parents``, recorded for backward.
-
-    It is stamped with a tick of the clock that also versions in-place writes, so backward
-    can tell whether an array the rule reads was written after this moment; the stamps also
-    order the graph (a node is always stamped after its inputs).
-    """
-    t = _new(Tensor)
-    if type(array) is not np.ndarray:  # a 0-d result: NumPy returned a scalar
-        data = np.asarray(array)
-        saved = tuple(data if s is array else s for s in saved)  # the output is the tensor's
-    else:
-        data = array
-    t._data = data
-    t._grad = t._name = t._hooks = None
-    if state.anomaly:
-        t._where = user_line()
-    t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
-    t._op, t._parents, t._saved, t._params = op, parents, saved, params
-    t._stamp = tick()
-    t._version = _counter_for(data, parents[0])
-    return t
-
-
-def _counter_for(data: np.ndarray, source: Tensor) -> list[int]:
-    """``source``'s version counter if ``data`` is a view of its memory (writes to either
-    change both), else a new one."""
-    if data.base is not None and np.may_share_memory(data, source._data):
-        return source._version
-    return [0]
-
-
-_new = object.__new__
-
-
-def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
-    """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
-    a saved value it changed. Refused while recording a tensor that requires grad: the
-    update would not be part of the graph."""
-    if t.requires_grad and state.enabled:
-        raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
-                           f"recorded, so an in-place update cannot be differentiated; "
-                           f"update parameters inside `with no_grad():`, or write "
-                           f"`t = t {symbol[0]} x` for a new tensor in the graph")
-    value = other._data if isinstance(other, Tensor) else other
-    if isinstance(value, TrackedArray):
-        value = value.view(np.ndarray)
-    try:
-        with writable(t._data) as target:
-            ufunc(target, value, target)  # the default casting, same_kind, keeps t's dtype
-    except (ValueError, TypeError) as err:
-        what = _described(value)
-        kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
-        raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
-                   f"{t.dtype} in place with {what}: {err}") from None
-    mark_written(t._version)
-    return t
-
-
-def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
-    try:
-        data, saved = op.forward(x._data, **params)
-    except (ValueError, IndexError, TypeError) as err:
-        raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
-    if x.requires_grad and state.enabled:
-        return _node(data, op, (x,), saved, params or None)
-    out = _make(data)
-    out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
-    return out
-
-
-def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
-    if a._data.dtype is not b._data.dtype:
-        a, b = _common_dtype(op, a, b)
-    if op.check is not None:
-        problem = op.check(a._data.shape, b._data.shape)
-        if problem is not None:
-            raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
-    try:
-        data, saved = op.forward(a._data, b._data)
-    except ValueError:
-        raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
-                         f"(NumPy rules: trailing axes must be equal or 1)") from None
-    if (a.requires_grad or b.requires_grad) and state.enabled:
-        return _node(data, op, (a, b), saved, None)
-    return _make(data)
-
-
-def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """The operands of a binary op in the dtype of its result, by PyTorch's rules: an integer
-    or bool constant takes the float operand's dtype (NumPy would widen float32 to float64);
-    two float dtypes promote (float32 ⊕ float64 is float64), except in a matrix product,
-    which refuses them as PyTorch does, rather than compute a float32 model in float64."""
-    fa, fb = a.dtype.kind == "f", b.dtype.kind == "f"
-    if fa and not fb:
-        return a, _make(b._data.astype(a.dtype))
-    if fb and not fa:
-        return _make(a._data.astype(b.dtype)), b
-    if fa and fb and op.name in ("matmul", "addmm"):
-        raise TypeError(f"{op.name}: {_shaped(a)} is {a.dtype} but {_shaped(b)} is {b.dtype}; "
-                        f"a matrix product needs one dtype: convert one operand (for data, "
-                        f"X.astype(np.{a.dtype}); or build the model with dtype=np.{b.dtype})")
-    return a, b
-
-
-def _same_memory(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype and \
-        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
-
-
-def _own_index(index: Any) -> Any:
-    """``index`` with every array (or list) in it copied: the rule reads it at backward, so
-    the caller must not be able to change it in between."""
-    if isinstance(index, tuple):
-        return tuple(_own_index(i) for i in index)
-    if isinstance(index, Tensor):
-        return np.array(index._data)
-    if isinstance(index, np.ndarray | list):
-        return np.array(index)
-    return index
-
-
-# ---------------------------------------------------------------- argument handling
-
-
-def _described(value: Any) -> str:
-    """An operand for an error message: its shape and dtype, or its type."""
-    if isinstance(value, np.ndarray | np.generic | Number):
-        return f"shape {np.shape(value)}, dtype {np.result_type(value)}"  # type: ignore[arg-type]
-    return type(value).__name__
-
-
-def _label(t: Tensor, lead: str = " ") -> str:
-    return f"{lead}{t.name!r}" if t.name is not None else ""
-
-
-def _shaped(t: Tensor) -> str:
-    """An operand for an error message: its name, if it has one, and its shape."""
-    return f"{t.name!r} {t.shape}" if t.name is not None else f"shape {t.shape}"
-
-
-def _is_real(x: Any) -> bool:
-    return isinstance(x, Number | np.number) and not isinstance(x, complex | np.complexfloating)
-
-
-def _as_array(data: Any, copy: bool = False) -> np.ndarray:
-    if isinstance(data, np.ndarray | np.generic):
-        array = data.view(np.ndarray) if isinstance(data, TrackedArray) else data
-        array = np.array(array) if copy else np.asarray(array)
-    else:
-        try:
-            array = np.asarray(data)
-        except (ValueError, TypeError) as err:
-            raise TypeError(f"Tensor: cannot make an array of {type(data).__name__}: {err}") \
-                from None
-        if array.dtype.kind in "biuf":
-            array = array.astype(np.float64)  # Python scalars and lists become float64
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"Tensor: data must be numeric (bool, integer or float), got dtype "
-                        f"{array.dtype} from {type(data).__name__}")
-    return array
-
-
-def _require_float(array: np.ndarray, where: str) -> None:
-    if array.dtype.kind != "f":
-        raise TypeError(f"{where}: requires_grad=True needs floating-point data, got "
-                        f"{array.dtype}; convert it first, e.g. np.asarray(x, dtype=float)")
-
-
-def _operand(other: Any, like: Tensor) -> Tensor:
-    """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
-    if isinstance(other, Tensor):
-        return other
-    if type(other) is np.ndarray and other.dtype.kind in "biuf":
-        if other.dtype.kind != "f" and like.dtype.kind == "f":
-            return _make(other.astype(like.dtype))  # as a Python int would (a copy)
-        if like.requires_grad and state.enabled:
-            return _make(other.copy())  # the graph may save it: the caller keeps theirs
-        return _make(other)
-    if type(other) is float or type(other) is int or _is_real(other):
-        dtype = like.dtype if like.dtype.kind == "f" else None
-        return _make(np.asarray(other, dtype=dtype))
-    return Tensor(other)
-
-
-def _axes(t: Tensor, axis: Axis, op: str) -> tuple[int, ...] | None:
-    if axis is None:
-        return None
-    axes = (axis,) if isinstance(axis, int | np.integer) else axis
-    if not isinstance(axes, tuple | list) or not all(
-            isinstance(a, int | np.integer) and not isinstance(a, bool) for a in axes):
-        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got "
-                        f"{type(axis).__name__} {axis!r}")
-    for a in axes:
-        if not -t.ndim <= a < t.ndim:
-            raise ValueError(f"{op}: axis {a} is out of range for tensor{_label(t)} with "
-                             f"{t.ndim} axes (shape {t.shape})")
-    normal = tuple(int(a) % t.ndim for a in axes)
-    if len(set(normal)) != len(normal):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return normal
-
-
-def _seed(root: Tensor, grad: Any, where: str) -> np.ndarray:
-    """The gradient that starts backward at ``root``, checked against its shape."""
-    if not root.requires_grad:
-        raise RuntimeError(f"{where}: tensor{_label(root)} does not require grad and has no "
-                           f"graph: make a leaf with requires_grad=True (outside no_grad)")
-    if grad is None:
-        if root.size != 1:
-            raise RuntimeError(f"{where}: tensor{_label(root)} has shape {root.shape} "
-                               f"({root.size} elements); only a one-element tensor seeds its "
-                               f"own gradient, so pass grad= (an array of shape {root.shape})")
-        return np.ones(root.shape, dtype=root.dtype)
-    seed = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
-    if seed.shape != root.shape:
-        raise ValueError(f"{where}: grad has shape {seed.shape} but tensor{_label(root)} has "
-                         f"shape {root.shape}")
-    return seed
+        return _unary(axis_ops.GetItem, self, index=_own_index(index))

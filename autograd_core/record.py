@@ -1,0 +1,162 @@
+"""Recording: how an op's result becomes a node of the graph (or a plain result under
+``no_grad``), in-place updates, and the operands' dtypes. ``Tensor``'s methods call these.
+
+``_make`` and ``_node`` build Tensors without ``__init__`` (no checks, no copy: the arrays
+are the engine's own), setting only the slots they need.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ops
+from .arguments import _described, _is_real, _label, _shaped
+from .hooks import user_line
+from .recording import state
+from .tracked import TrackedArray, mark_written, tick, writable
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+def _make(array: Any) -> Tensor:
+    """A new leaf around an op's result (NumPy returns scalars for 0-d results).
+
+    Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
+    ``_node`` and read only where ``_op`` is not None.
+    """
+    t = _new(_tensor.Tensor)
+    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    t._grad = t._name = t._op = t._hooks = None
+    t.requires_grad = False
+    t._version = [0]
+    return t
+
+
+def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
+          params: dict | None) -> Tensor:
+    """The output of ``op`` on ``parents``, recorded for backward.
+
+    It is stamped with a tick of the clock that also versions in-place writes, so backward
+    can tell whether an array the rule reads was written after this moment; the stamps also
+    order the graph (a node is always stamped after its inputs).
+    """
+    t = _new(_tensor.Tensor)
+    if type(array) is not np.ndarray:  # a 0-d result: NumPy returned a scalar
+        data = np.asarray(array)
+        saved = tuple(data if s is array else s for s in saved)  # the output is the tensor's
+    else:
+        data = array
+    t._data = data
+    t._grad = t._name = t._hooks = None
+    if state.anomaly:
+        t._where = user_line()
+    t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
+    t._op, t._parents, t._saved, t._params = op, parents, saved, params
+    t._stamp = tick()
+    t._version = _counter_for(data, parents[0])
+    return t
+
+
+def _counter_for(data: np.ndarray, source: Tensor) -> list[int]:
+    """``source``'s version counter if ``data`` is a view of its memory (writes to either
+    change both), else a new one."""
+    if data.base is not None and np.may_share_memory(data, source._data):
+        return source._version
+    return [0]
+
+
+_new = object.__new__
+
+
+def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
+    """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
+    a saved value it changed. Refused while recording a tensor that requires grad: the
+    update would not be part of the graph."""
+    if t.requires_grad and state.enabled:
+        raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
+                           f"recorded, so an in-place update cannot be differentiated; "
+                           f"update parameters inside `with no_grad():`, or write "
+                           f"`t = t {symbol[0]} x` for a new tensor in the graph")
+    value = other._data if isinstance(other, _tensor.Tensor) else other
+    if isinstance(value, TrackedArray):
+        value = value.view(np.ndarray)
+    try:
+        with writable(t._data) as target:
+            ufunc(target, value, target)  # the default casting, same_kind, keeps t's dtype
+    except (ValueError, TypeError) as err:
+        what = _described(value)
+        kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
+        raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
+                   f"{t.dtype} in place with {what}: {err}") from None
+    mark_written(t._version)
+    return t
+
+
+def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
+    try:
+        data, saved = op.forward(x._data, **params)
+    except (ValueError, IndexError, TypeError) as err:
+        raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
+    if x.requires_grad and state.enabled:
+        return _node(data, op, (x,), saved, params or None)
+    out = _make(data)
+    out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
+    return out
+
+
+def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
+    if a._data.dtype is not b._data.dtype:
+        a, b = _common_dtype(op, a, b)
+    if op.check is not None:
+        problem = op.check(a._data.shape, b._data.shape)
+        if problem is not None:
+            raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
+    try:
+        data, saved = op.forward(a._data, b._data)
+    except ValueError:
+        raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
+                         f"(NumPy rules: trailing axes must be equal or 1)") from None
+    if (a.requires_grad or b.requires_grad) and state.enabled:
+        return _node(data, op, (a, b), saved, None)
+    return _make(data)
+
+
+def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """The operands of a binary op in the dtype of its result, by PyTorch's rules: an integer
+    or bool constant takes the float operand's dtype (NumPy would widen float32 to float64);
+    two float dtypes promote (float32 ⊕ float64 is float64), except in a matrix product,
+    which refuses them as PyTorch does, rather than compute a float32 model in float64."""
+    fa, fb = a.dtype.kind == "f", b.dtype.kind == "f"
+    if fa and not fb:
+        return a, _make(b._data.astype(a.dtype))
+    if fb and not fa:
+        return _make(a._data.astype(b.dtype)), b
+    if fa and fb and op.name in ("matmul", "addmm"):
+        raise TypeError(f"{op.name}: {_shaped(a)} is {a.dtype} but {_shaped(b)} is {b.dtype}; "
+                        f"a matrix product needs one dtype: convert one operand (for data, "
+                        f"X.astype(np.{a.dtype}); or build the model with dtype=np.{b.dtype})")
+    return a, b
+
+
+def _operand(other: Any, like: Tensor) -> Tensor:
+    """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
+    if isinstance(other, _tensor.Tensor):
+        return other
+    if type(other) is np.ndarray and other.dtype.kind in "biuf":
+        if other.dtype.kind != "f" and like.dtype.kind == "f":
+            return _make(other.astype(like.dtype))  # as a Python int would (a copy)
+        if like.requires_grad and state.enabled:
+            return _make(other.copy())  # the graph may save it: the caller keeps theirs
+        return _make(other)
+    if type(other) is float or type(other) is int or _is_real(other):
+        dtype = like.dtype if like.dtype.kind == "f" else None
+        return _make(np.asarray(other, dtype=dtype))
+    return _tensor.Tensor(other)
+
+
+# Last, so that either module may be imported first: tensor.py imports this one, and these
+# functions look Tensor up when called.
+from . import tensor as _tensor  # noqa: E402
