@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .report import render_markdown, write_markdown
+from .markdown import render_markdown, write_markdown
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,20 @@
-"""What an erratum is, how it is evaluated on a network, and the typographical notes.
+"""What an erratum and a note are, how they are evaluated on a network, and their kinds.
 
-Every :class:`Erratum` carries two NumPy functions of a :class:`ForwardCache`: the equation as
-printed and as corrected. Both return the value the equation gives for its :class:`Target`, a
-true quantity in our notation (``dJ/dW[1]``, ``Z[1]``, ``J``), already converted with the
-document's own scaling, so the corrected value equals the target and the printed one does not
-(or cannot be evaluated at all: a shape mismatch is evidence too).
+Every entry has a **kind**, judged against the document's own conventions:
+
+* ``"typo"``: wrong as printed (a wrong value, a wrong shape, or no value at all);
+* ``"ambiguity"``: the printed text has two readings; both are evaluated, and one agrees;
+* ``"note"``: no value changes (typesetting, wording, a shorthand or a notation with only one
+  sensible reading).
+
+An :class:`Erratum` (a typo or an ambiguity) carries NumPy functions of a
+:class:`ForwardCache`: the equation as printed (for an ambiguity, each :class:`Reading`) and as
+corrected. Each returns the value the equation gives for its :class:`Target`, a true quantity
+in our notation (``dJ/dW[1]``, ``Z[1]``, ``J``) already converted with the document's own
+scaling, so the corrected value equals the target and the printed one does not (or cannot be
+evaluated at all: a shape mismatch is evidence too). A :class:`Note` is plain data; where its
+claim that no value changes can be computed, a :class:`Check` evaluates the printed form as the
+document means it.
 """
 
 from __future__ import annotations
@@ -17,9 +27,15 @@ import numpy as np
 from ..network import ForwardCache
 from ..result import NotApplicableError
 
+KINDS = ("typo", "ambiguity", "note")
+"""The kinds of entry, in the order every report lists them."""
+
 QUANTITIES = ("J", "Z", "A", "dA", "dZ", "dW", "db")
 """``J`` (the cost), forward ``Z[l]``, ``A[l]``, and the gradients ``dJ/dA[l]`` (``l`` may be
 0: ``dJ/dX``), ``dJ/dZ[l]``, ``dJ/dW[l]``, ``dJ/db[l]``."""
+
+Evaluator = Callable[[ForwardCache], np.ndarray]
+Condition = Callable[[ForwardCache], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
@@ -61,49 +77,114 @@ def always(cache: ForwardCache) -> tuple[bool, str]:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One reading of an ambiguous printed equation, in NumPy.
+
+    ``agrees`` is the claim the tests hold the evidence to: this reading gives the target.
+    """
+
+    name: str
+    evaluate: Evaluator
+    agrees: bool
+
+
+@dataclass(frozen=True)
 class Erratum:
-    """One wrong printed equation.
+    """A printed equation that is wrong (``kind="typo"``) or has two readings (``"ambiguity"``).
 
     Attributes:
         key: a short stable id, e.g. ``"rojas-C"``.
         document: ``"000 Rojas"``, ``"001 Zhang"``, ``"002 Wichmann"`` or ``"003 blog"``.
         location: equation number or place in the text.
-        printed: the equation as printed (LaTeX).
+        quote: the printed text, verbatim (LaTeX as received; ``...`` marks a cut).
+        printed: the printed equation, restated in LaTeX where the quote is long or cut
+            (defaults to the quote).
         corrected: the corrected equation (LaTeX).
-        explanation: what is wrong and why, including any ambiguity.
-        kind: ``"derivative"``, ``"index"``, ``"transpose"``, ``"scaling"``, ``"per-example"``,
-            ``"label"`` or ``"grouping"``.
+        explanation: what is wrong and why, under the document's own conventions.
+        kind: ``"typo"`` or ``"ambiguity"`` (see :data:`KINDS`).
+        category: what sort of slip: ``"derivative"``, ``"index"``, ``"transpose"``,
+            ``"scaling"``, ``"per-example"``, ``"label"``, ``"grouping"`` or ``"notation"``.
         target: the true quantity both forms claim to give.
-        evaluate_printed: the printed form on a cache (may raise: it may not conform).
+        evaluate_printed: the printed form on a cache (may raise: it may not conform); for an
+            ambiguity, the reading that disagrees (set from ``readings``).
         evaluate_corrected: the corrected form on a cache.
         requires: when the printed form differs at all (e.g. ``m >= 2``, ``L >= 4``); the
             evaluation refuses caches it does not cover.
-        certain: False where the printed form has a reading under which it is right.
+        readings: for an ambiguity, its two readings, one that agrees and one that does not.
     """
 
     key: str
     document: str
     location: str
-    printed: str
+    quote: str
     corrected: str
     explanation: str
     kind: str
+    category: str
     target: Target
-    evaluate_printed: Callable[[ForwardCache], np.ndarray]
-    evaluate_corrected: Callable[[ForwardCache], np.ndarray]
-    requires: Callable[[ForwardCache], tuple[bool, str]] = always
-    certain: bool = True
+    evaluate_corrected: Evaluator
+    printed: str = ""
+    evaluate_printed: Evaluator | None = None
+    requires: Condition = always
+    readings: tuple[Reading, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.printed:
+            object.__setattr__(self, "printed", self.quote)
+        if self.kind not in ("typo", "ambiguity"):
+            raise ValueError(f"{self.key}: an Erratum is a typo or an ambiguity, not "
+                             f"{self.kind!r} (a note is a Note)")
+        if self.kind == "ambiguity":
+            claims = sorted(reading.agrees for reading in self.readings)
+            if claims != [False, True]:
+                raise ValueError(f"{self.key}: an ambiguity has two readings, one that agrees")
+            if self.evaluate_printed is None:
+                other = next(r for r in self.readings if not r.agrees)
+                object.__setattr__(self, "evaluate_printed", other.evaluate)
+        elif self.readings or self.evaluate_printed is None:
+            raise ValueError(f"{self.key}: a typo has one printed form and no readings")
+
+    @property
+    def certain(self) -> bool:
+        """True for a typo; False where the printed form has a reading under which it is right."""
+        return self.kind == "typo"
 
 
 @dataclass(frozen=True)
 class Note:
-    """A typographical or notational slip that changes no computed value; not evaluated."""
+    """A slip that changes no computed value (``kind`` is always ``"note"``); plain data.
 
+    ``quote`` is the text verbatim; ``printed`` restates it (defaults to the quote), and
+    ``corrected`` is what it should say.
+    """
+
+    key: str
     document: str
     location: str
-    printed: str
+    quote: str
     corrected: str
     explanation: str
+    printed: str = ""
+    kind: str = "note"
+
+    def __post_init__(self) -> None:
+        if not self.printed:
+            object.__setattr__(self, "printed", self.quote)
+        if self.kind != "note":
+            raise ValueError(f"{self.key}: a Note's kind is 'note', got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """The printed form of a note, read as the document means it, in ``dJ`` units: it agrees.
+
+    ``description`` says in a line what is evaluated (``"(15) with his dZ, divided by m"``).
+    """
+
+    target: Target
+    evaluate: Evaluator
+    description: str
+    requires: Condition = always
 
 
 @dataclass(frozen=True)
@@ -112,6 +193,7 @@ class Evaluation:
 
     ``printed`` is None and ``printed_error`` holds the exception's message when the printed
     form cannot be evaluated (it does not conform, or indexes past an array's end).
+    ``readings`` holds, for an ambiguity, ``(reading, value or None, error or None)`` each.
     """
 
     erratum: Erratum
@@ -119,25 +201,32 @@ class Evaluation:
     printed: np.ndarray | None
     printed_error: str | None
     corrected: np.ndarray
+    readings: tuple[tuple[Reading, np.ndarray | None, str | None], ...] = ()
+
+
+def attempt(function: Evaluator, cache: ForwardCache) -> tuple[np.ndarray | None, str | None]:
+    """``(value, None)``, or ``(None, message)`` when the form does not conform or indexes past
+    an array's end (a printed form may do either: that is evidence too)."""
+    try:
+        return np.asarray(function(cache)), None
+    except (ValueError, IndexError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def evaluate(erratum: Erratum, cache: ForwardCache) -> Evaluation:
-    """Evaluate the printed and the corrected form of ``erratum`` on ``cache``."""
+    """Evaluate the printed form (every reading, for an ambiguity) and the corrected form."""
     ok, reason = erratum.requires(cache)
     if not ok:
         raise NotApplicableError(f"{erratum.key}: {reason}")
-    printed: np.ndarray | None = None
-    printed_error: str | None = None
-    try:
-        printed = np.asarray(erratum.evaluate_printed(cache))
-    except (ValueError, IndexError) as exc:
-        printed_error = f"{type(exc).__name__}: {exc}"
+    printed, printed_error = attempt(erratum.evaluate_printed, cache)
+    readings = tuple((r, *attempt(r.evaluate, cache)) for r in erratum.readings)
     return Evaluation(
         erratum=erratum,
         layer=erratum.target.resolve(cache.L),
         printed=printed,
         printed_error=printed_error,
         corrected=np.asarray(erratum.evaluate_corrected(cache)),
+        readings=readings,
     )
 
 
@@ -161,7 +250,7 @@ def hadamard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return left * right
 
 
-def requiring(*conditions: Callable[[ForwardCache], tuple[bool, str]]):
+def requiring(*conditions: Condition) -> Condition:
     """All of ``conditions``, first failure reported."""
 
     def check(cache: ForwardCache) -> tuple[bool, str]:
@@ -174,7 +263,7 @@ def requiring(*conditions: Callable[[ForwardCache], tuple[bool, str]]):
     return check
 
 
-def at_least(what: str, getter: Callable[[ForwardCache], int], minimum: int):
+def at_least(what: str, getter: Callable[[ForwardCache], int], minimum: int) -> Condition:
     """A condition ``getter(cache) >= minimum``, named ``what``."""
 
     def check(cache: ForwardCache) -> tuple[bool, str]:
@@ -184,7 +273,9 @@ def at_least(what: str, getter: Callable[[ForwardCache], int], minimum: int):
     return check
 
 
-def different(what: str, left: Callable[[ForwardCache], int], right: Callable[[ForwardCache], int]):
+def different(
+    what: str, left: Callable[[ForwardCache], int], right: Callable[[ForwardCache], int]
+) -> Condition:
     """A condition ``left(cache) != right(cache)`` (otherwise the printed index is harmless)."""
 
     def check(cache: ForwardCache) -> tuple[bool, str]:

@@ -1,17 +1,17 @@
-"""Every erratum evaluated on a real ``nn.MLP`` against autodiff, and ``docs/errata.md`` from it.
+"""Every erratum (and every checked note) evaluated on a real ``nn.MLP`` against autodiff.
 
-For each erratum, :func:`evidence` takes the first of :data:`NETWORKS` that meets the erratum's
-conditions (``requires``), runs the model forward and backward with autodiff, reads the true
-quantity (``J``, ``Z[l]``, ``A[l]`` from the forward pass, ``dA``, ``dZ``, ``dW``, ``db`` from
-the backward pass: never finite differences) and evaluates the printed and the corrected form
-on the model's own forward cache. :func:`render_markdown` writes it all up deterministically
-(fixed seeds); ``python -m nn.closed_form.errata`` writes ``docs/errata.md``.
+For each entry, :func:`evidence` takes the first of :data:`NETWORKS` that meets its conditions
+(``requires``), runs the model forward and backward with autodiff, reads the true quantity
+(``J``, ``Z[l]``, ``A[l]`` from the forward pass, ``dA``, ``dZ``, ``dW``, ``db`` from the
+backward pass: never finite differences) and evaluates the printed form (both readings, for an
+ambiguity) and the corrected form on the model's own forward cache. :func:`note_evidence` does
+the same for the notes that have a check. ``markdown`` writes it all up as ``docs/errata.md``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,22 +21,16 @@ import numpy as np
 from ...data import flower, one_hot
 from ...layers import MLP
 from ..compare import Autodiff, run_autodiff
-from .entry import Erratum, Note, evaluate, relative_error
+from ..factors import describe_factor, scale_factor
+from .entry import KINDS, Check, Erratum, Note, attempt, evaluate, relative_error
 
 DISAGREES = 1e-3
 """A printed form disagrees when its relative error exceeds this (or it does not evaluate)."""
 AGREES = 1e-12
 """A corrected form agrees when its relative error is at most this."""
 SHOWN_BELOW = 1e-13
-"""Relative errors below this are written ``< 1e-13`` in the Markdown: the digits beyond are
-rounding, which differs between BLAS builds, and the file must not."""
-
-DOCUMENTS = {
-    "000 Rojas": "Nate Rojas, *Vectorized Back-propagation Derivation* (v1.0, 2019)",
-    "001 Zhang": "Rui Zhang, *Derivation of the back-propagation algorithm*",
-    "002 Wichmann": "Kristian Wichmann, *General feed forward neural networks* (2017)",
-    "003 blog": "*Bro, do you even backprop?* (blog post)",
-}
+"""Relative errors below this are written ``< 1e-13``: the digits beyond are rounding, which
+differs between BLAS builds, and the generated file must not."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +77,8 @@ NETWORKS: tuple[Network, ...] = (
     ),
     Network(
         "B",
-        "2-5-4-3-2, tanh hidden, sigmoid output, squared error (`mse`), on the 400 flower "
-        "points with one-hot targets (two outputs)",
+        "2-5-4-3-2 (Zhang's five layers j, i, k, q, p), tanh hidden, sigmoid output, squared "
+        "error (`mse`), on the 400 flower points with one-hot targets (two outputs)",
         (2, 5, 4, 3, 2), "tanh", "sigmoid", "mse", _flower_one_hot,
     ),
 )
@@ -101,31 +95,72 @@ def truth_of(run: Autodiff, quantity: str, layer: int | None) -> np.ndarray:
     return run.gradients[quantity, layer]
 
 
+def _compared_text(error: str | None, shape: tuple | None, truth_shape: tuple, rel: float,
+                   scale: float | None, m: int, short: bool = True) -> str:
+    """How a form compares with autodiff, in words: no value, a wrong shape, a factor, or the
+    relative error."""
+    if error is not None:
+        return f"does not evaluate ({error.split(':', 1)[0]})" if short else error
+    if shape != truth_shape:
+        return f"shape {shape}, not {truth_shape}"
+    if rel < SHOWN_BELOW:
+        return f"< {SHOWN_BELOW:.0e}"
+    if scale is not None:
+        return describe_factor(scale, m)
+    return f"{rel:.1e}"
+
+
+@dataclass(frozen=True)
+class ReadingEvidence:
+    """One reading of an ambiguity against autodiff."""
+
+    name: str
+    claimed: bool
+    shape: tuple[int, ...] | None
+    error: str | None
+    rel: float
+    scale: float | None
+
+    @property
+    def agrees(self) -> bool:
+        return self.rel <= AGREES
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """One erratum on one network: both forms against autodiff.
+    """One erratum on one network: the printed form, the corrected form, autodiff.
 
     ``printed_rel`` and ``corrected_rel`` are ``max|form - truth| / max|truth|``
     (``entry.relative_error``); ``printed_rel`` is ``inf`` when the printed form does not
-    evaluate (``printed_error`` says why) or has the wrong shape (``printed_shape``).
+    evaluate (``printed_error`` says why) or has the wrong shape (``printed_shape``);
+    ``printed_scale`` is the factor when the printed form is a multiple of the truth. For an
+    ambiguity the printed form is the reading that disagrees, and ``readings`` holds both.
     """
 
     erratum: Erratum
     network: Network
+    m: int
     target: str
     truth_shape: tuple[int, ...]
     printed_shape: tuple[int, ...] | None
     printed_error: str | None
     printed_rel: float
+    printed_scale: float | None
     corrected_rel: float
+    readings: tuple[ReadingEvidence, ...] = ()
 
     @property
     def key(self) -> str:
         return self.erratum.key
 
     @property
+    def kind(self) -> str:
+        return self.erratum.kind
+
+    @property
     def disagrees(self) -> bool:
-        """The printed form fails to evaluate, has the wrong shape, or is off by > 1e-3."""
+        """The printed form (an ambiguity's other reading) fails to evaluate, has the wrong
+        shape, or is off by more than 1e-3."""
         return self.printed_rel > DISAGREES
 
     @property
@@ -134,12 +169,13 @@ class Evidence:
         return self.corrected_rel <= AGREES
 
     def printed_text(self, short: bool = True) -> str:
-        if self.printed_error is not None:
-            kind = self.printed_error.split(":", 1)[0]
-            return f"does not evaluate ({kind})" if short else self.printed_error
-        if self.printed_shape != self.truth_shape:
-            return f"shape {self.printed_shape}, not {self.truth_shape}"
-        return f"{self.printed_rel:.1e}"
+        """The printed form against autodiff; for an ambiguity, each reading."""
+        if self.readings:
+            parts = [_compared_text(r.error, r.shape, self.truth_shape, r.rel, r.scale, self.m,
+                                    short) for r in self.readings]
+            return "; ".join(f"reading {i} {text}" for i, text in enumerate(parts, 1))
+        return _compared_text(self.printed_error, self.printed_shape, self.truth_shape,
+                              self.printed_rel, self.printed_scale, self.m, short)
 
     def corrected_text(self) -> str:
         return f"< {SHOWN_BELOW:.0e}" if self.corrected_rel < SHOWN_BELOW else \
@@ -151,20 +187,54 @@ class Evidence:
             "key": e.key,
             "document": e.document,
             "equation": e.location,
+            "kind": e.kind,
+            "category": e.category,
+            "quote": e.quote,
             "printed": e.printed,
             "corrected": e.corrected,
             "certain": e.certain,
             "network": self.network.name,
             "target": self.target,
-            "printed_vs_autodiff": self.printed_rel if math.isfinite(self.printed_rel) else None,
+            "printed_vs_autodiff": _finite(self.printed_rel),
+            "printed_factor": self.printed_scale,
             "printed_evidence": self.printed_text(short=False),
             "corrected_vs_autodiff": self.corrected_rel,
             "printed_disagrees": self.disagrees,
             "corrected_agrees": self.agrees,
+            "readings": [{"reading": r.name, "vs_autodiff": _finite(r.rel),
+                          "evidence": _compared_text(r.error, r.shape, self.truth_shape, r.rel,
+                                                     r.scale, self.m, short=False),
+                          "agrees": r.agrees} for r in self.readings],
         }
 
 
-def evidence(seed: int = 0, errata: tuple[Erratum, ...] | None = None) -> list[Evidence]:
+@dataclass(frozen=True)
+class NoteEvidence:
+    """A note's check on one network: the printed form, read as the document means it."""
+
+    note: Note
+    check: Check
+    network: Network
+    target: str
+    rel: float
+
+    @property
+    def agrees(self) -> bool:
+        return self.rel <= AGREES
+
+    def text(self) -> str:
+        return f"< {SHOWN_BELOW:.0e}" if self.rel < SHOWN_BELOW else f"{self.rel:.1e}"
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _runs(seed: int) -> dict[str, Autodiff]:
+    return {network.name: network.run(seed) for network in NETWORKS}
+
+
+def evidence(seed: int = 0, errata: Iterable[Erratum] | None = None) -> list[Evidence]:
     """Every erratum (``ERRATA`` by default) on a network of :data:`NETWORKS` that meets its
     conditions: the document's own loss first (mse for Zhang and the blog), and among those
     that qualify one where the printed form yields a value over one where it yields a wrong
@@ -173,7 +243,7 @@ def evidence(seed: int = 0, errata: tuple[Erratum, ...] | None = None) -> list[E
     """
     from . import ERRATA
 
-    runs = {network.name: network.run(seed) for network in NETWORKS}
+    runs = _runs(seed)
     out = []
     for erratum in ERRATA if errata is None else errata:
         candidates = [_evidence(erratum, network, runs[network.name])
@@ -182,6 +252,30 @@ def evidence(seed: int = 0, errata: tuple[Erratum, ...] | None = None) -> list[E
         if not candidates:
             raise ValueError(f"{erratum.key}: no network in NETWORKS meets its conditions")
         out.append(min(candidates, key=_strength))  # min is stable: ties keep the preference
+    return out
+
+
+def note_evidence(seed: int = 0, notes: Iterable[Note] | None = None) -> list[NoteEvidence]:
+    """The check of every note that has one (``notes.CHECKS``), on the first network of its
+    document's preference that meets the check's conditions."""
+    from . import CHECKS, NOTES
+
+    runs = _runs(seed)
+    out = []
+    for note in NOTES if notes is None else notes:
+        check = CHECKS.get(note.key)
+        if check is None:
+            continue
+        network = next((n for n in _preferred(note.document)
+                        if check.requires(runs[n.name].cache)[0]), None)
+        if network is None:
+            raise ValueError(f"{note.key}: no network in NETWORKS meets its check's conditions")
+        run = runs[network.name]
+        layer = check.target.resolve(run.cache.L)
+        value, _ = attempt(check.evaluate, run.cache)
+        out.append(NoteEvidence(note, check, network, check.target.describe(run.cache.L),
+                                relative_error(value, truth_of(run, check.target.quantity,
+                                                               layer))))
     return out
 
 
@@ -203,122 +297,83 @@ def _evidence(erratum: Erratum, network: Network, run: Autodiff) -> Evidence:
     evaluation = evaluate(erratum, run.cache)
     truth = truth_of(run, erratum.target.quantity, evaluation.layer)
     printed = evaluation.printed
+    readings = tuple(
+        ReadingEvidence(reading.name, reading.agrees,
+                        None if value is None else tuple(value.shape), error,
+                        relative_error(value, truth), scale_factor(value, truth))
+        for reading, value, error in evaluation.readings)
     return Evidence(
         erratum=erratum,
         network=network,
+        m=run.cache.m,
         target=erratum.target.describe(run.cache.L),
         truth_shape=tuple(truth.shape),
         printed_shape=None if printed is None else tuple(printed.shape),
         printed_error=evaluation.printed_error,
         printed_rel=relative_error(printed, truth),
+        printed_scale=scale_factor(printed, truth),
         corrected_rel=relative_error(evaluation.corrected, truth),
+        readings=readings,
     )
 
 
+def counts(entries: Iterable[Erratum | Note] | None = None) -> dict[str, int]:
+    """How many entries of each kind (every erratum and note by default), in :data:`KINDS`
+    order: ``{"typo": ..., "ambiguity": ..., "note": ...}``."""
+    if entries is None:
+        from . import ERRATA, NOTES
+
+        entries = (*ERRATA, *NOTES)
+    entries = list(entries)
+    return {kind: sum(entry.kind == kind for entry in entries) for kind in KINDS}
+
+
+def summary(items: Iterable[Evidence], notes: Iterable[Note] = (),
+            checks: Iterable[NoteEvidence] = ()) -> str:
+    """One line per kind: what the evidence shows for the typos, the ambiguities, the notes."""
+    items, notes, checks = list(items), list(notes), list(checks)
+    typos = [item for item in items if item.kind == "typo"]
+    ambiguities = [item for item in items if item.kind == "ambiguity"]
+    lines = [
+        f"{_plural(len(typos), 'typo')}: {sum(i.disagrees for i in typos)} printed forms "
+        f"disagree with autodiff (rel. error > {DISAGREES:g}, a wrong shape, a factor, or no "
+        f"value); {sum(i.agrees for i in typos)} corrected forms agree (<= {AGREES:g})",
+        f"{_plural(len(ambiguities), 'ambiguity')}: in "
+        f"{sum(_one_reading_agrees(i) for i in ambiguities)} of {len(ambiguities)} the reading "
+        f"the entry names agrees with autodiff and the other does not",
+    ]
+    if notes:
+        lines.append(f"{_plural(len(notes), 'note')} (no value changes): "
+                     f"{sum(c.agrees for c in checks)} of {len(checks)} checked agree with "
+                     f"autodiff")
+    return "\n".join(lines)
+
+
+def _one_reading_agrees(item: Evidence) -> bool:
+    return sorted(r.agrees for r in item.readings) == [False, True] and all(
+        r.agrees == r.claimed for r in item.readings)
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
 def errata_table(seed: int = 0) -> list[dict[str, Any]]:
-    """:func:`evidence` as JSON-serialisable rows (document, equation, printed, corrected, ...)."""
+    """:func:`evidence` as JSON-serialisable rows (document, equation, kind, quote, ...)."""
     return [item.to_dict() for item in evidence(seed)]
 
 
-# ----------------------------------------------------------------------------------- Markdown
-
-INTRO = """\
-# Errata of the four documents, checked against autodiff
-
-Every printed equation of the four backpropagation documents that gives a wrong value (or
-cannot be evaluated at all) is listed here with the corrected equation and the evidence.
-Both forms are written in NumPy (`nn/closed_form/errata/`) and evaluated on a real `nn.MLP`;
-the true quantity comes from the engine's reverse-mode autodiff on the same model and batch
-(`Z[l]`, `A[l]` and `J` from its forward pass, `dA`, `dZ`, `dW`, `db` from `backward()`),
-never from finite differences. The relative error is `max|form − autodiff| / max|autodiff|`
-over the whole quantity; the printed form disagrees (> 1e-3, a wrong shape, or an exception)
-and the corrected form agrees (≤ 1e-12) for every entry, which
-`tests/closed_form/test_errata_autodiff.py` checks, together with this file being up to date.
-Slips that change no value are listed at the end as notes.
-
-This file is generated: do not edit it. Regenerate it from the repository root with
-
-    python -m nn.closed_form.errata
-
-(fixed seeds; errors below 1e-13 are rounding and are written `< 1e-13`)."""
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    text = _cell(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def render_markdown(seed: int = 0) -> str:
-    """``docs/errata.md``: the summary table, the networks, every entry, and the notes."""
-    from . import NOTES
+    """``docs/errata.md`` as text (kept importable from here; written by ``markdown``)."""
+    from .markdown import render_markdown as render
 
-    items = evidence(seed)
-    lines = [INTRO, "", "## The documents", ""]
-    lines += [f"- **{doc}**: {title}" for doc, title in DOCUMENTS.items()]
-    lines += ["", "## Networks", ""]
-    lines += [f"- **{n.name}**: {n.description}. Weights Xavier-initialised (seed {seed}), "
-              f"biases drawn N(0, 0.5²)." for n in NETWORKS]
-    lines += ["", "Each erratum is evaluated on a network that meets its conditions, the "
-              "document's own loss first (squared error for 001 and 003), preferring one on "
-              "which the printed form yields a value to compare over one where it cannot.",
-              "", "## Summary", "",
-              "| erratum | document | equation | quantity | network | printed vs autodiff "
-              "| corrected vs autodiff |",
-              "|---|---|---|---|---|---|---|"]
-    for item in items:
-        e = item.erratum
-        mark = " (ambiguous)" if not e.certain else ""
-        lines.append(f"| [{e.key}](#{e.key.replace('.', '').lower()}){mark} | {e.document} | "
-                     f"{_cell(e.location)} | `{item.target}` | {item.network.name} | "
-                     f"{_cell(item.printed_text())} | {item.corrected_text()} |")
-    lines += ["", "## Entries"]
-    for item in items:
-        e = item.erratum
-        lines += [
-            "",
-            f"### {e.key}",
-            "",
-            f"{e.document}, {e.location}{' — ambiguous, see below' if not e.certain else ''}.",
-            "",
-            "Printed:",
-            "",
-            f"$$ {e.printed} $$",
-            "",
-            "Corrected:",
-            "",
-            f"$$ {e.corrected} $$",
-            "",
-            e.explanation,
-            "",
-            f"Evidence on network {item.network.name}, `{item.target}` of shape "
-            f"{item.truth_shape} from autodiff: printed form "
-            + (f"does not evaluate: `{item.printed_error}`" if item.printed_error else
-               f"has shape {item.printed_shape}" if item.printed_shape != item.truth_shape else
-               f"relative error {item.printed_text()}")
-            + f"; corrected form relative error {item.corrected_text()}.",
-        ]
-    lines += ["", "## Notes (slips that change no value)", "",
-              "Recorded, not evaluated: typesetting, wording and extraction damage.", "",
-              "| document | where | printed | corrected | note |", "|---|---|---|---|---|"]
-    for note in NOTES:
-        lines.append(_note_row(note))
-    return "\n".join(lines) + "\n"
-
-
-def _note_row(note: Note) -> str:
-    return (f"| {note.document} | {_cell(note.location)} | {_code(note.printed)} | "
-            f"{_code(note.corrected)} | {_cell(note.explanation)} |")
+    return render(seed)
 
 
 def write_markdown(path: str | Path = "docs/errata.md", seed: int = 0) -> Path:
-    """Write :func:`render_markdown` to ``path`` (UTF-8, ``\\n`` line ends) and return it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(seed), encoding="utf-8", newline="\n")
-    return path
+    """Write :func:`render_markdown` to ``path`` and return it (see ``markdown``)."""
+    from .markdown import write_markdown as write
+
+    return write(path, seed)

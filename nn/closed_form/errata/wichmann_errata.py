@@ -1,7 +1,7 @@
-"""Errata of document 002, Wichmann, *General feed forward neural networks*.
+"""Errata of document 002, Wichmann, *General feed forward neural networks* (2017).
 
 His layer numbers are ours and his quantities already include the ``1/N`` of ``J``, so values
-need no conversion. His ``N`` is our ``m``; section 6 writes ``m`` as well.
+need no conversion. His ``N`` is our ``m``; section 6 writes ``m`` for it (a note).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from .. import wichmann
 from ..losses import dJ_dA_L, loss_value
 from ..network import ForwardCache
-from .entry import Erratum, Target, at_least, different, hadamard, requiring
+from .entry import Erratum, Reading, Target, at_least, different, hadamard, requiring
 
 DOC = wichmann.DOCUMENT
 
@@ -43,19 +43,10 @@ def _JN_printed(cache: ForwardCache) -> np.ndarray:
     return H_L @ np.ones((cache.m, 1), dtype=H_L.dtype).T  # H J_N^t
 
 
-def _JN_corrected(cache: ForwardCache) -> np.ndarray:
-    H_L = _H(cache)[cache.L]
-    return H_L @ np.ones((cache.m, 1), dtype=H_L.dtype)  # H J_N
-
-
 # (3.3) and (3.11): the sum over data points ------------------------------------------------------
 def _eq3_3_printed(cache: ForwardCache) -> np.ndarray:
     delta_over_N = dJ_dA_L(cache.loss, cache.A[cache.L], cache.T)  # column i: delta_i / N
     return delta_over_N.sum(axis=1, keepdims=True)  # (1/N) sum_i delta_i
-
-
-def _eq3_3_corrected(cache: ForwardCache) -> np.ndarray:
-    return dJ_dA_L(cache.loss, cache.A[cache.L], cache.T)
 
 
 def _eq3_11_printed(cache: ForwardCache) -> np.ndarray:
@@ -80,16 +71,16 @@ def _eq3_8_corrected(cache: ForwardCache) -> np.ndarray:
 
 
 # (4.10) ------------------------------------------------------------------------------------------
-def _eq4_10_printed(cache: ForwardCache) -> np.ndarray:
+def _eq4_10_matrix_product_first(cache: ForwardCache) -> np.ndarray:
     L, H = cache.L, _H(cache)
     sigma_prime = cache.activations[L - 1].derivative(cache.Z[L - 1])
     return hadamard(cache.W[L].T @ H[L], sigma_prime @ cache.A[L - 2].T)
 
 
-def _eq4_10_corrected(cache: ForwardCache) -> np.ndarray:
+def _eq4_10_left_to_right(cache: ForwardCache) -> np.ndarray:
     L, H = cache.L, _H(cache)
     sigma_prime = cache.activations[L - 1].derivative(cache.Z[L - 1])
-    return hadamard(cache.W[L].T @ H[L], sigma_prime) @ cache.A[L - 2].T
+    return hadamard(cache.W[L].T @ H[L], sigma_prime) @ cache.A[L - 2].T  # = (4.11)
 
 
 # (5.10) ------------------------------------------------------------------------------------------
@@ -99,19 +90,6 @@ def _eq5_10_printed(cache: ForwardCache) -> np.ndarray:
     return WtH[:, np.arange(cache.sizes[L])]  # [(W^{(l)})^t H^{(l)}]_{ij}, j = 1..S_l
 
 
-def _eq5_10_corrected(cache: ForwardCache) -> np.ndarray:
-    return cache.W[cache.L].T @ _H(cache)[cache.L]  # [(W^{(l)})^t H^{(l)}]_{in}
-
-
-# (5.13)-(5.16) -----------------------------------------------------------------------------------
-def _eq5_16_printed(cache: ForwardCache) -> np.ndarray:
-    return _H(cache)[1] @ cache.A[1].T
-
-
-def _eq5_16_corrected(cache: ForwardCache) -> np.ndarray:
-    return _H(cache)[1] @ cache.A[0].T
-
-
 # Section 6 -------------------------------------------------------------------------------------
 def _s6(cache: ForwardCache):
     return wichmann.two_layer_tanh(cache)
@@ -119,6 +97,15 @@ def _s6(cache: ForwardCache):
 
 def _eq6_4_printed(cache: ForwardCache) -> np.ndarray:
     return _s6(cache)["H"][2] @ cache.A[1]  # H^{(2)} A^{(1)}, in (6.4) and (6.5)
+
+
+def _eq6_7_printed(cache: ForwardCache) -> np.ndarray:
+    """H_i = Delta_i (1 - (a_i)^2) per data point i, the juxtaposition read as the matrix product
+    it is everywhere else in the document ((a_i)^2 taken entrywise)."""
+    result = _s6(cache)
+    Delta1, A1 = result["Delta"][1], cache.A[1]
+    columns = [Delta1[:, i : i + 1] @ (1 - A1[:, i : i + 1] ** 2) for i in range(cache.m)]
+    return np.hstack(columns)
 
 
 def _eq6_8b_printed(cache: ForwardCache) -> np.ndarray:
@@ -131,23 +118,28 @@ ERRATA: tuple[Erratum, ...] = (
         key="wichmann-JN",
         document=DOC,
         location="(2.13), (2.17), (4.16), (5.1), (5.20)",
-        printed=r"\frac{\partial J}{\partial b^{(l)}} = H^{(l)} J_N^t",
+        quote=r"\frac{\partial J}{\partial b^{(l)}} = H^{(l)} J_N^t",
         corrected=r"\frac{\partial J}{\partial b^{(l)}} = H^{(l)} J_N",
         explanation=(
             "Section 1 defines J_N as a column of N ones (b J_N^t adds b to every column). "
             "H^{(l)} is S_l x N, so H J_N^t (N x 1 transposed: 1 x N) does not conform for "
             "N > 1; the sum over data points in (2.12), (4.15), (5.19) is H J_N."
         ),
-        kind="transpose",
+        kind="typo",
+        category="transpose",
         target=Target("db", -1),
         evaluate_printed=_JN_printed,
-        evaluate_corrected=_JN_corrected,
+        evaluate_corrected=lambda c: _H(c)[c.L] @ np.ones((c.m, 1), c.X.dtype),  # H J_N
         requires=requiring(_general, _two_points),
     ),
     Erratum(
         key="wichmann-3.3",
         document=DOC,
-        location="(3.2)-(3.3)",
+        location="(3.3)",
+        quote=(
+            r"\Delta^{(L)} = \frac{1}{m} \sum_{i=1}^{N} \underbrace{\frac{\partial}"
+            r"{\partial a_i^{(L)}} \mathcal{L}(t_i, a_i^{(L)})}_{\delta_i^{(L)}}"
+        ),
         printed=(
             r"\Delta^{(L)} = \frac{1}{m} \sum_{i=1}^{N} \frac{\partial}{\partial a_i^{(L)}} "
             r"\mathcal{L}(t_i, a_i^{(L)})"
@@ -161,21 +153,21 @@ ERRATA: tuple[Erratum, ...] = (
             "In (3.2) each term d L(t_i, a_i)/dA^{(L)} is an S_L x N matrix, zero outside column "
             "i, so the sum is right. (3.3) replaces it by the S_L-vector dL/da_i: the sum then "
             "adds the data points' errors into one column instead of placing delta_i in column "
-            "i ((3.7) places them). Also 1/m is 1/N: m is not defined here ((3.4) and (3.8) use "
-            "it as a summation index)."
+            "i ((3.7) places them). Its 1/m is the note wichmann-m-for-N."
         ),
-        kind="per-example",
+        kind="typo",
+        category="per-example",
         target=Target("dA", -1),
         evaluate_printed=_eq3_3_printed,
-        evaluate_corrected=_eq3_3_corrected,
+        evaluate_corrected=lambda c: dJ_dA_L(c.loss, c.A[c.L], c.T),
         requires=requiring(_general, _two_points),
     ),
     Erratum(
         key="wichmann-3.8",
         document=DOC,
         location="(3.8)",
-        printed=(
-            r"J(T, A^{(L)}) = -\frac{1}{N} \sum_{m=1}^{N} \left[ t_i \log a_i^{(L)} + (1 - t_i) "
+        quote=(
+            r"J(T, A^{(L)}) = -\frac{1}{N} \sum_{m=1}^{N} \left[t_i \log a_i^{(L)} + (1 - t_i) "
             r"\log(1 - a_i^{(L)}) \right]"
         ),
         corrected=(
@@ -187,7 +179,8 @@ ERRATA: tuple[Erratum, ...] = (
             "adds N copies of one data point's loss (evaluated with i = 1) and J is that single "
             "loss. (3.4) uses one letter for both."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("J"),
         evaluate_printed=_eq3_8_printed,
         evaluate_corrected=_eq3_8_corrected,
@@ -197,9 +190,9 @@ ERRATA: tuple[Erratum, ...] = (
         key="wichmann-3.11",
         document=DOC,
         location="(3.11)",
-        printed=(
-            r"\Delta^{(L)} = \frac{1}{N} \sum_{i=1}^{N} "
-            r"\frac{a_i^{(L)} - t_i}{a_i^{(L)} (1 - a_i^{(L)})}"
+        quote=(
+            r"\Delta^{(L)} = \frac{1}{N} \sum_{i=1}^{N} \frac{a_i^{(L)} - t_i}{a_i^{(L)} "
+            r"(1 - a_i^{(L)})}"
         ),
         corrected=(
             r"\Delta^{(L)} = \frac{1}{N} \begin{pmatrix} \cdots & "
@@ -210,7 +203,8 @@ ERRATA: tuple[Erratum, ...] = (
             "Delta^{(L)}, one per data point; summed they give one column. (3.12) is right "
             "because it is written with the matrices."
         ),
-        kind="per-example",
+        kind="typo",
+        category="per-example",
         target=Target("dA", -1),
         evaluate_printed=_eq3_11_printed,
         evaluate_corrected=_eq3_11_corrected,
@@ -220,32 +214,42 @@ ERRATA: tuple[Erratum, ...] = (
         key="wichmann-4.10",
         document=DOC,
         location="(4.10)",
-        printed=(
-            r"\left[ \left(W^{(L)}\right)^t H^{(L)} \odot \frac{\partial \sigma_{L-1}}"
-            r"{\partial Z^{(L-1)}} \left(A^{(L-2)}\right)^t \right]_{ij}"
+        quote=(
+            r"\left[\left(W^{(L)} \right)^t H^{(L)} \odot \frac{\partial \sigma_{L-1}}"
+            r"{\partial Z^{(L-1)}} \left(A^{(L-2)} \right)^t \right]_{ij}"
         ),
         corrected=(
             r"\left[ \left( \left(W^{(L)}\right)^t H^{(L)} \odot \frac{\partial \sigma_{L-1}}"
             r"{\partial Z^{(L-1)}} \right) \left(A^{(L-2)}\right)^t \right]_{ij}"
         ),
         explanation=(
-            "Ambiguous rather than certainly wrong: the bracket of (4.9) closes before "
-            "(A^{(L-2)})^t, in (4.10) after it. Read left to right (as (2.4) and (5.7) seem to "
-            "be meant) it is (4.11); read with the matrix product binding first it is "
-            "W^tH ⊙ (sigma' A^t), an S_{L-1} x N by S_{L-1} x S_{L-2} Hadamard product that "
-            "does not conform unless N = S_{L-2}. Evaluated in that second reading."
+            "Two readings; nothing in the notation fixes whether the matrix product or the "
+            "Hadamard product binds first. Read left to right, the way the document writes "
+            "(2.4) ('a Hadamard product between the first two terms') and (5.7), it is (4.11) "
+            "and right. Read with the matrix product first, W^t H ⊙ (sigma' (A^{(L-2)})^t) is an "
+            "S_{L-1} x N by S_{L-1} x S_{L-2} Hadamard product that does not conform unless "
+            "N = S_{L-2}. The bracket of (4.9) closes before (A^{(L-2)})^t; in (4.10) after it."
         ),
-        kind="grouping",
+        kind="ambiguity",
+        category="grouping",
         target=Target("dW", -2),
-        evaluate_printed=_eq4_10_printed,
-        evaluate_corrected=_eq4_10_corrected,
+        readings=(
+            Reading("left to right, as (2.4) and (5.7): (W^t H ⊙ σ') (A^{(L-2)})^t",
+                    _eq4_10_left_to_right, agrees=True),
+            Reading("matrix product first: W^t H ⊙ (σ' (A^{(L-2)})^t)",
+                    _eq4_10_matrix_product_first, agrees=False),
+        ),
+        evaluate_corrected=_eq4_10_left_to_right,
         requires=requiring(_general, at_least("L", lambda c: c.L, 2)),
-        certain=False,
     ),
     Erratum(
         key="wichmann-5.10",
         document=DOC,
         location="(5.10) and the sentence after it",
+        quote=(
+            r"= \left[\left(W^{(l)}\right)^t H^{(l)}\right]_{ij} ... This is exactly the ij'th "
+            r"element of $\Delta^{(l-1)}$"
+        ),
         printed=(
             r"\left[\frac{\partial J}{\partial A^{(l-1)}}\right]_{in} = \sum_{j=1}^{S_l} "
             r"\left(W^{(l)}\right)_{ij}^t \left(\Delta_{jn}^{(l)} \frac{\partial \sigma_l}"
@@ -262,41 +266,44 @@ ERRATA: tuple[Erratum, ...] = (
             "printed, j = 1..S_l indexes the N columns: evaluated at l = L, an IndexError "
             "when S_L > N, the wrong shape otherwise."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("dA", -2),
         evaluate_printed=_eq5_10_printed,
-        evaluate_corrected=_eq5_10_corrected,
+        evaluate_corrected=lambda c: c.W[c.L].T @ _H(c)[c.L],  # _{in}
         requires=requiring(_general, different("S_L != N", lambda c: c.sizes[c.L], lambda c: c.m)),
     ),
     Erratum(
         key="wichmann-5.16",
         document=DOC,
         location="(5.13)-(5.16)",
-        printed=r"\frac{\partial J}{\partial W^{(l)}} = H^{(l)} \left( A^{(l)} \right)^t",
+        quote=r"\frac{\partial J}{\partial W^{(l)}} = H^{(l)} \left(A^{(l)} \right)^t",
         corrected=r"\frac{\partial J}{\partial W^{(l)}} = H^{(l)} \left( A^{(l-1)} \right)^t",
         explanation=(
             "Z^{(l)} = W^{(l)} A^{(l-1)} + b^{(l)} (1.4), so dZ_kn/dW_ij = delta_ki A_jn^{(l-1)}, "
             "as (2.6) has it for l = L and (5.1) states; (5.13)-(5.16) write A^{(l)}. The "
             "printed product is S_l x S_l, not S_l x S_{l-1}. Evaluated at l = 1."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("dW", 1),
-        evaluate_printed=_eq5_16_printed,
-        evaluate_corrected=_eq5_16_corrected,
+        evaluate_printed=lambda c: _H(c)[1] @ c.A[1].T,
+        evaluate_corrected=lambda c: _H(c)[1] @ c.A[0].T,
         requires=_general,
     ),
     Erratum(
         key="wichmann-6.4",
         document=DOC,
         location="(6.4)",
-        printed=r"\frac{\partial J}{\partial W^{(2)}} = H^{(2)} A^{(1)}",
+        quote=r"\frac{\partial J}{\partial W^{(2)}} = H^{(2)} A^{(1)}",
         corrected=r"\frac{\partial J}{\partial W^{(2)}} = H^{(2)} \left(A^{(1)}\right)^t",
         explanation=(
             "(5.1) has the transpose, and so does the sum on the right of (6.4) itself, "
             "(1/m) sum_i (A_i^{(2)} - Y_i)(A_i^{(1)})^t. H^{(2)} A^{(1)} is (1 x m)(n_h x m): it "
             "does not conform unless m = n_h."
         ),
-        kind="transpose",
+        kind="typo",
+        category="transpose",
         target=Target("dW", 2),
         evaluate_printed=_eq6_4_printed,
         evaluate_corrected=lambda cache: _s6(cache)["dW"][2],
@@ -306,29 +313,54 @@ ERRATA: tuple[Erratum, ...] = (
         key="wichmann-6.5",
         document=DOC,
         location="(6.5)",
-        printed=r"\frac{\partial J}{\partial b^{(2)}} = H^{(2)} A^{(1)}",
+        quote=r"\frac{\partial J}{\partial b^{(2)}} = H^{(2)} A^{(1)}",
         corrected=r"\frac{\partial J}{\partial b^{(2)}} = H^{(2)} J_m",
         explanation=(
             "Copied from (6.4): the bias gradient sums H^{(2)} over the data points, H J_N "
             "(5.1), which is what the right-hand side (1/m) sum_i (A_i^{(2)} - Y_i) says."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("db", 2),
         evaluate_printed=_eq6_4_printed,
         evaluate_corrected=lambda cache: _s6(cache)["db"][2],
         requires=requiring(_section6, _two_points),
     ),
     Erratum(
+        key="wichmann-6.7",
+        document=DOC,
+        location="(6.7)",
+        quote=r"H_i^{(1)} = \Delta_i^{(1)} (1 - (a_i^{(1)})^2)",
+        corrected=(
+            r"H_i^{(1)} = \Delta_i^{(1)} \odot (1 - a_i^{(1)} \odot a_i^{(1)}), \quad "
+            r"H^{(1)} = \Delta^{(1)} \odot (1 - A^{(1)} \odot A^{(1)})"
+        ),
+        explanation=(
+            "Section 6 indexes data points with i ((6.4), (6.5): A_i^{(1)} is a column of n_h "
+            "entries), so Delta_i^{(1)} and 1 - (a_i^{(1)})^2 are both n_h x 1 columns, and "
+            "juxtaposed they are a matrix product that does not conform unless n_h = 1. The "
+            "product is elementwise, the Hadamard product that (2.15) and (5.2) write with ⊙; "
+            "the square of a column is elementwise too."
+        ),
+        kind="typo",
+        category="notation",
+        target=Target("dZ", 1),
+        evaluate_printed=_eq6_7_printed,
+        evaluate_corrected=lambda cache: _s6(cache)["H"][1],
+        requires=requiring(_section6, at_least("n_h", lambda c: c.sizes[1], 2)),
+    ),
+    Erratum(
         key="wichmann-6.8-W",
         document=DOC,
         location="(6.8), first equation",
-        printed=r"\frac{\partial J}{\partial W^{(1)}} = H^{(1)} (A^{(1)})^t",
+        quote=r"\frac{\partial J}{\partial W^{(1)}} = H^{(1)}(A^{(1)})^t",
         corrected=r"\frac{\partial J}{\partial W^{(1)}} = H^{(1)} (A^{(0)})^t = H^{(1)} X^t",
         explanation=(
             "(5.1) with l = 1 gives (A^{(0)})^t = X^t; the printed H^{(1)} (A^{(1)})^t is "
             "n_h x n_h, not n_h x 2."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("dW", 1),
         evaluate_printed=lambda cache: _s6(cache)["H"][1] @ cache.A[1].T,
         evaluate_corrected=lambda cache: _s6(cache)["dW"][1],
@@ -338,14 +370,15 @@ ERRATA: tuple[Erratum, ...] = (
         key="wichmann-6.8-b",
         document=DOC,
         location="(6.8), second equation",
-        printed=r"\frac{\partial J}{\partial b^{(1)}} = H^{(1)} (J_2)^t",
+        quote=r"\frac{\partial J}{\partial b^{(1)}} = H^{(1)}(J_2)^t",
         corrected=r"\frac{\partial J}{\partial b^{(1)}} = H^{(1)} J_m",
         explanation=(
             "The sum runs over the m = 400 data points, so J_m (a column of m ones), not J_2 (2 "
             "is the input dimension); and the transpose is the same slip as in (5.1). "
             "H^{(1)} (J_2)^t is (n_h x m)(1 x 2)."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("db", 1),
         evaluate_printed=_eq6_8b_printed,
         evaluate_corrected=lambda cache: _s6(cache)["db"][1],

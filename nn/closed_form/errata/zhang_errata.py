@@ -69,7 +69,7 @@ ERRATA: tuple[Erratum, ...] = (
         key="zhang-bound-index",
         document=DOC,
         location="derivation, line with the sum over layer n_l - 3",
-        printed=(
+        quote=(
             r"\sum_{i=1}^{s_{n_l-3}} W_{k \leftarrow i}^{(n_l-3)} \cdot "
             r"\frac{\partial a_i^{(n_l-3)}}{\partial W_{i \leftarrow j}^{(n_l-4)}}"
         ),
@@ -86,7 +86,8 @@ ERRATA: tuple[Erratum, ...] = (
             "only the term of the fixed i, which is right; the sum needs its own index. "
             "Carried through, the printed line gives dJ/dW_{i<-j} = (sum_i' delta_i') a_j."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("dW", -4),
         evaluate_printed=_bound_index_printed,
         evaluate_corrected=_bound_index_corrected,
@@ -100,6 +101,10 @@ ERRATA: tuple[Erratum, ...] = (
         key="zhang-step-1",
         document=DOC,
         location="step 1)",
+        quote=(
+            r"\delta_p^{(n_l)} = - \left( y - h_p(W, b; x, y) \right) \left( "
+            r"\frac{dh_p(W, b; x, y)}{dz_p^{(n_l)}} \right)"
+        ),
         printed=(
             r"\delta_p^{(n_l)} = - \left( y - h_p(W, b; x, y) \right) "
             r"\left( \frac{da_p^{(n_l)}}{dz_p^{(n_l)}} \right)"
@@ -113,7 +118,8 @@ ERRATA: tuple[Erratum, ...] = (
             "y is the whole target vector, so as printed delta_p is a vector and delta^{(n_l)} "
             "an s_{n_l} x s_{n_l} array. Harmless only with one output unit."
         ),
-        kind="index",
+        kind="typo",
+        category="index",
         target=Target("dZ", -1),
         evaluate_printed=_step1_printed,
         evaluate_corrected=_step1_corrected,
@@ -123,7 +129,7 @@ ERRATA: tuple[Erratum, ...] = (
         key="zhang-step-3",
         document=DOC,
         location="step 3)",
-        printed=(
+        quote=(
             r"\frac{\partial h_p(W, b; x, y)}{\partial W_{i \leftarrow j}^{(l)}} = "
             r"\delta_i^{(l+1)} \cdot a_j^{(l)}"
         ),
@@ -132,14 +138,17 @@ ERRATA: tuple[Erratum, ...] = (
             r"\delta_i^{(l+1)} \cdot a_j^{(l)}"
         ),
         explanation=(
-            "The text says 'the gradient of the cost function', and with delta from steps 1) "
-            "and 2) (which carry -(y_p - h_p) and sum over all outputs p) the right side is "
-            "dJ/dW. The left side belongs to the derivation before 'bring back the sum', where "
-            "delta_p^{(n_l)} stood for da_p/dz_p of one output p: the same symbol, two meanings. "
-            "The printed left side, dh_p/dW for each p, is evaluated as an (s_{n_l}, n_1, n_0) "
-            "stack (our W[1]), averaged over examples."
+            "Step 3) is introduced as 'the gradient of the cost function', and with the delta of "
+            "steps 1) and 2) (which carry -(y_p - h_p) and sum over all outputs p) the right side "
+            "is dJ/dW_{i<-j}. The left side dh_p/dW belongs to the derivation before 'bring back "
+            "the sum', where delta stood for the da/dz chain of one output p (see the note "
+            "zhang-delta): with that delta the equation holds, but it is not the cost's "
+            "gradient and not the delta steps 1)-2) define. The printed left side, dh_p/dW for "
+            "each p, is evaluated as an (s_{n_l}, n_1, n_0) stack (our W[1]), averaged over "
+            "examples."
         ),
-        kind="label",
+        kind="typo",
+        category="label",
         target=Target("dW", 1),
         evaluate_printed=_step3_printed,
         evaluate_corrected=_step3_corrected,
