@@ -2,11 +2,13 @@
 
 One module per document (``rojas`` 000, ``zhang`` 001, ``wichmann`` 002, ``blog`` 003), each
 with ``applicable(cache) -> (bool, reason)`` and formulation functions that take a
-:class:`ForwardCache` and return a :class:`BackpropResult`; ``errata`` holds every wrong printed
-equation with its printed and corrected form as NumPy functions. ``FORMULATIONS`` lists the
-formulation functions for a comparison loop; ``compare(model, X, T, loss)`` runs autodiff on an
-``nn.MLP`` and every applicable formulation, and reports every quantity's difference
-(:class:`Comparison`). The formulations and errata never import ``autograd_core``; only
+:class:`ForwardCache` and return a :class:`BackpropResult`. ``errata`` holds every slip of the
+documents with its kind (typo, ambiguity, note), its quote, and its printed and corrected form
+as NumPy functions; ``index_forms`` evaluates the documents' entry-by-entry equations as loops
+written as on the page. ``FORMULATIONS`` lists the formulation functions (with their caveats)
+for a comparison loop; ``compare(model, X, T, loss)`` runs autodiff on an ``nn.MLP`` and every
+applicable formulation, and reports every quantity's difference (:class:`Comparison`, presented
+by ``compare_report``). The formulations and errata never import ``autograd_core``; only
 ``compare`` and ``errata.report`` (the evidence against autodiff) run the engine.
 """
 
@@ -23,13 +25,19 @@ from .result import GRADIENTS, BackpropResult, NotApplicableError, Quantity
 
 
 class Formulation(NamedTuple):
-    """One document's formulation: its function and its applicability check."""
+    """One document's formulation: its function, its applicability check, and its caveats.
+
+    ``caveats(cache)`` lists what the formulation reads into or adds to the page for this
+    network (a reading of ``err'``, a softmax Jacobian, an extra input); ``compare`` shows them
+    beside the table.
+    """
 
     name: str
     document: str
     backprop: Callable[[ForwardCache], BackpropResult]
     applicable: Callable[[ForwardCache], tuple[bool, str]]
     summary: str
+    caveats: Callable[[ForwardCache], tuple[str, ...]] | None = None
 
 
 FORMULATIONS: dict[str, Formulation] = {
@@ -41,6 +49,7 @@ FORMULATIONS: dict[str, Formulation] = {
             rojas.backprop,
             rojas.applicable,
             "summary (A)-(D), batch, dA and dZ without 1/m",
+            rojas.caveats,
         ),
         Formulation(
             "zhang",
@@ -48,6 +57,7 @@ FORMULATIONS: dict[str, Formulation] = {
             zhang.backprop,
             zhang.applicable,
             "per-example delta recursion, steps 1)-3), mse",
+            zhang.caveats,
         ),
         Formulation(
             "wichmann",
@@ -69,6 +79,7 @@ FORMULATIONS: dict[str, Formulation] = {
             wichmann.backprop_sigmoid_cross_entropy,
             wichmann.applicable_sigmoid_cross_entropy,
             "(3.12) H^(L) = (A - T)/N, then (5.1)-(5.2)",
+            wichmann.caveats_sigmoid_cross_entropy,
         ),
         Formulation(
             "wichmann_two_layer_tanh",
@@ -76,6 +87,7 @@ FORMULATIONS: dict[str, Formulation] = {
             wichmann.two_layer_tanh,
             wichmann.applicable_two_layer_tanh,
             "section 6, (6.3)-(6.8), corrected",
+            wichmann.caveats_two_layer_tanh,
         ),
         Formulation(
             "blog",
@@ -83,6 +95,7 @@ FORMULATIONS: dict[str, Formulation] = {
             blog.backprop,
             blog.applicable,
             "per-sample diag(f'(z)) Jacobians, averaged over N, mse",
+            blog.caveats,
         ),
     )
 }

@@ -15,8 +15,9 @@ equations; its results, in order:
   \frac{\partial L}{\partial \mathbf{b}^l} (\mathbf{a}^{l-1})^T`.
 
 The last two hold for one sample's loss :math:`g(\mathbf{a}^L(\mathbf{x}_i) - \mathbf{y}_i)`, not
-for the average ``L`` they are written for (see ``errata``). So this module runs the recursion
-per sample, with the diagonal Jacobians built as matrices, and averages over ``N`` at the end.
+for the average ``L`` they are written for (the note ``blog-per-sample`` in ``errata``). So this
+module runs the recursion per sample, with the diagonal Jacobians built as matrices, and
+averages over ``N`` at the end.
 
 Layout: the post stacks :math:`\partial \mathbf{a} / \partial b_j` "row by row", so its
 :math:`\partial \mathbf{a}/\partial \mathbf{z}` has entry ``(j, k) = da_k/dz_j``: the transpose
@@ -48,6 +49,14 @@ def applicable(cache: ForwardCache) -> tuple[bool, str]:
     return True, "mse with elementwise activations: the post's diagonal Jacobians apply"
 
 
+def caveats(cache: ForwardCache) -> tuple[str, ...]:
+    """Extensions beyond the post: a layer that is not elementwise (softmax)."""
+    return tuple(
+        f"layer {l} ({cache.activations[l].name}) uses its full Jacobian in place of "
+        "diag(f'(z)): an extension, the post derives the diagonal case"
+        for l in range(1, cache.L + 1) if not cache.activations[l].elementwise)
+
+
 def da_dz(activation: Activation, Z: np.ndarray) -> list[np.ndarray]:
     r"""Per-sample :math:`\partial \mathbf{a}/\partial \mathbf{z}` matrices in the post's layout.
 
@@ -63,9 +72,10 @@ def da_dz(activation: Activation, Z: np.ndarray) -> list[np.ndarray]:
 def backprop(cache: ForwardCache) -> BackpropResult:
     """The post's recursion per sample, averaged over the ``N`` samples.
 
-    Returns ``dz`` (column ``i`` is sample ``i``'s :math:`\\partial g/\\partial \\mathbf{b}^l =
-    \\partial g/\\partial \\mathbf{z}^l`; factor ``1/N`` to ``dJ/dZ``), ``db`` and ``dW`` (averaged
-    over samples; factor 1).
+    Returns ``dg_dz`` (column ``i`` is sample ``i``'s :math:`\\partial g/\\partial \\mathbf{b}^l =
+    \\partial g/\\partial \\mathbf{z}^l`, which the post writes :math:`\\partial L/\\partial
+    \\mathbf{z}^l` and never names per sample; factor ``1/N`` to ``dJ/dZ``), ``db`` and ``dW``
+    (averaged over samples; factor 1).
     """
     ok, reason = applicable(cache)
     if not ok:
@@ -88,14 +98,16 @@ def backprop(cache: ForwardCache) -> BackpropResult:
     per_sample = "one sample's ∂g/∂b^l; L averages g over the N samples"
     averaged = "average over samples of the per-sample result"
     quantities = {
-        "dz": Quantity(
-            "dz",
-            r"\partial g(\mathbf{a}^L(\mathbf{x}_i) - \mathbf{y}_i)/\partial \mathbf{b}^l",
+        "dg_dz": Quantity(
+            "dg_dz",
+            r"\partial g(\mathbf{a}^L(\mathbf{x}_i) - \mathbf{y}_i)/\partial \mathbf{z}^l",
             "dZ",
             1 / N,
             "1/N",
             per_sample,
             "'Derivatives with respect to b^l'",
+            plain="∂g(a^L(x_i) − y_i)/∂z^l, written ∂L/∂z^l",
+            in_document=False,
         ),
         "db": Quantity(
             "db",
@@ -105,6 +117,7 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "1",
             averaged,
             "'Derivatives with respect to b^l'",
+            plain="∂L/∂b^l",
         ),
         "dW": Quantity(
             "dW",
@@ -114,11 +127,12 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "1",
             averaged,
             "'Derivatives with respect to W^l'",
+            plain="∂L/∂W^l",
         ),
     }
     return BackpropResult(
         document=DOCUMENT,
         formulation="blog.backprop",
-        arrays={"dz": dz, "db": db, "dW": dW},
+        arrays={"dg_dz": dz, "db": db, "dW": dW},
         quantities=quantities,
     )

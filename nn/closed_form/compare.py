@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,6 +33,7 @@ import numpy as np
 from autograd_core import Tensor, enable_grad
 
 from .. import losses as nn_losses
+from .factors import scale_factor
 from .losses import LOSSES
 from .network import ForwardCache
 from .result import GRADIENTS, BackpropResult, NotApplicableError, Quantity
@@ -169,7 +170,10 @@ _KEY_NAMES = {"Delta": "Δ", "delta": "δ"}
 
 
 def plain_symbol(quantity: Quantity) -> str:
-    """The document's symbol in plain text (``dΘ``, ``Δ``, ``∂J/∂W``), else its key."""
+    """The document's symbol in plain text (``dΘ``, ``Δ``, ``∂J/∂W``): ``quantity.plain`` when
+    given, else derived from the LaTeX, else its key."""
+    if quantity.plain:
+        return quantity.plain
     text = quantity.symbol.split(" = ")[0]
     text = re.sub(r"\^\{[^{}]*\}", "", text)
     for latex, letter in _GREEK.items():
@@ -181,14 +185,21 @@ def plain_symbol(quantity: Quantity) -> str:
 
 
 def conversion_note(quantity: Quantity, document: str) -> str:
-    """``"×1/m: Rojas's dZ is m·∂J/∂Z"``, or ``""`` when the quantity is the gradient itself."""
+    """``"×1/m: Rojas's dZ is m·∂J/∂Z"``, or ``""`` when the quantity is the gradient itself.
+
+    A quantity the document does not name gets no name here either (one would be invented):
+    ``"×1/m: this is m·∂J/∂A"``.
+    """
     factor = quantity.factor_text.strip()
     if factor == "1":
         return ""
     inverse = factor[2:] if factor.startswith("1/") else f"(1/{factor})"
+    gradient = f"{inverse}·∂J/∂{quantity.gradient[1:]}"
+    if not quantity.in_document:
+        return f"×{factor}: this is {gradient}"
     who = document.split(" ", 1)[-1] if document else "the formulation"
     who = f"the {who}" if who[:1].islower() and not who.startswith("the ") else who
-    return f"×{factor}: {who}'s {plain_symbol(quantity)} is {inverse}·∂J/∂{quantity.gradient[1:]}"
+    return f"×{factor}: {who}'s {plain_symbol(quantity)} is {gradient}"
 
 
 @dataclass(frozen=True)
@@ -197,8 +208,10 @@ class Row:
 
     Attributes:
         formulation: its name (``"rojas"``); document: ``"000 Rojas"``.
-        layer: 1-based. key: the key in the formulation's result (``"H"``, ``"delta"``).
-        symbol: the document's symbol in plain text (``"H"``, ``"dΘ"``); latex: as LaTeX.
+        layer: ours, 1-based. key: the key in the formulation's result (``"H"``, ``"delta"``).
+        symbol: the document's symbol in plain text (``"H"``, ``"dΘ"``), or, for a quantity it
+            does not name (``in_document`` False), the document's own expression; latex: the
+            same as LaTeX.
         quantity: the autodiff gradient it stands for, ``"dA"``, ``"dZ"``, ``"dW"`` or ``"db"``.
         max_abs: ``max|closed - autodiff|`` after conversion (``inf`` if the shapes differ,
             ``nan`` if the closed form is not finite).
@@ -206,6 +219,12 @@ class Row:
         factor: the conversion factor as written (``"1/m"``, ``"1"``); note: what it means
             (``"×1/m: Rojas's dZ is m·∂J/∂Z"``, empty when no conversion), or the shape mismatch.
         equations: where the document has it.
+        in_document: False when the document computes the quantity but never names it.
+        document_layer: the document's name for the layer where it numbers layers otherwise
+            (Zhang: ``"his layer n_l-1"``, ``"his W^(n_l-2)"``), else empty.
+        scale: when the converted closed form is a constant times autodiff (and not within
+            tolerance), that constant: the row reads ``"factor m = 400"``, not a relative error.
+        m: the number of examples (to name a factor ``m``).
     """
 
     formulation: str
@@ -221,6 +240,10 @@ class Row:
     factor: str
     note: str
     equations: str
+    in_document: bool = True
+    document_layer: str = ""
+    scale: float | None = None
+    m: int = 0
 
     @property
     def name(self) -> str:
@@ -241,8 +264,8 @@ class Row:
         out = asdict(self)
         out["shape"] = list(self.shape)
         out["name"] = self.name
-        for field in ("max_abs", "max_rel"):  # strict JSON has no inf or nan
-            out[field] = out[field] if math.isfinite(out[field]) else None
+        for name in ("max_abs", "max_rel"):  # strict JSON has no inf or nan
+            out[name] = out[name] if math.isfinite(out[name]) else None
         out["passes"] = self.passes()
         return out
 
@@ -274,6 +297,7 @@ _ORDER = {gradient: i for i, gradient in enumerate(GRADIENTS)}
 
 def _rows(name: str, result: BackpropResult, truth: Autodiff, document: str) -> list[Row]:
     rows = []
+    m = truth.cache.m
     for gradient, layer, key, value in result.gradients():
         quantity = result.quantities[key]
         reference = truth.gradients[gradient, layer]
@@ -282,17 +306,22 @@ def _rows(name: str, result: BackpropResult, truth: Autodiff, document: str) -> 
         if np.shape(value) != reference.shape:
             note = f"shape {np.shape(value)}, autodiff {reference.shape}" + (
                 f"; {note}" if note else "")
+        scale = None
+        if max_rel > RTOL and max_abs > ATOL:  # only a failing row needs its factor named
+            scale = scale_factor(value, reference)
         rows.append(Row(
             formulation=name, document=document, layer=layer, key=key,
             symbol=plain_symbol(quantity), latex=quantity.symbol, quantity=gradient,
             shape=tuple(reference.shape), max_abs=max_abs, max_rel=max_rel,
             factor=quantity.factor_text, note=note, equations=quantity.equations,
+            in_document=quantity.in_document, document_layer=quantity.layers.get(layer, ""),
+            scale=scale, m=m,
         ))
     rows.sort(key=lambda row: (-row.layer, _ORDER[row.quantity], row.key))
     return rows
 
 
-# ------------------------------------------------------------------------------- the report
+# ---------------------------------------------------------------------------- the comparison
 
 
 class NotApplicable(NamedTuple):
@@ -300,10 +329,6 @@ class NotApplicable(NamedTuple):
 
     formulation: str
     reason: str
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1e}" if math.isfinite(value) else str(value)
 
 
 @dataclass(frozen=True)
@@ -315,8 +340,13 @@ class Comparison:
             down to 1, then ``dA, dZ, dW, db``.
         not_applicable: ``(formulation, reason)`` for every formulation that does not apply.
         documents: formulation name -> document (``"000 Rojas"``).
-        applicable: formulation name -> the reason it applies (its caveats, if any).
+        applicable: formulation name -> the reason it applies.
         sizes, activations, loss, m, dtype, J: the network, the batch and its cost.
+        caveats: formulation name -> what it reads into or adds to its document for this
+            network (shown in every rendering, not only in JSON).
+
+    ``print(report)``, ``report.to_markdown()`` (also Jupyter's rendering) and
+    ``report.to_dict()`` present it (``compare_report``).
     """
 
     rows: list[Row]
@@ -329,6 +359,7 @@ class Comparison:
     m: int
     dtype: str
     J: float
+    caveats: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ok(self, rtol: float = RTOL, atol: float = ATOL) -> bool:
         """Every applicable quantity within tolerance (True when nothing applies)."""
@@ -345,115 +376,39 @@ class Comparison:
 
     @property
     def network(self) -> str:
-        """``"MLP [2, 4, 1] (tanh, sigmoid), binary_cross_entropy, m = 400, float64"``."""
+        """``"MLP [2, 4, 1] (tanh, sigmoid), binary_cross_entropy, m = 400, float64"``: every
+        layer's activation, in order (no "hidden" for a network without a hidden layer)."""
         return (f"MLP {list(self.sizes)} ({', '.join(self.activations)}), {self.loss}, "
                 f"m = {self.m}, {self.dtype}")
 
-    def _summary(self, rtol: float = RTOL, atol: float = ATOL) -> str:
-        if not self.rows:
-            return "no formulation applies to this network and loss"
-        worst = self.worst(rtol, atol)
-        where = f"{worst.formulation} {worst.name}" + (
-            f" ({worst.symbol})" if worst.symbol != worst.quantity else "")
-        failed = self.failures(rtol, atol)
-        if not failed:
-            return (f"all {len(self.rows)} quantities agree (worst: {where}, "
-                    f"max rel {_fmt(worst.max_rel)}, max abs {_fmt(worst.max_abs)})")
-        names = sorted({row.formulation for row in failed})
-        return (f"{len(failed)} of {len(self.rows)} quantities DISAGREE, in "
-                f"{', '.join(names)} (worst: {where}, max rel {_fmt(worst.max_rel)})")
-
-    def _table(self, rtol: float = RTOL, atol: float = ATOL) -> tuple[list[str], list[list[str]]]:
-        header = ["formulation", "document", "layer", "symbol", "quantity", "max abs",
-                  "max rel", "ok", "conversion"]
-        body, previous = [], None
-        for row in self.rows:
-            first = row.formulation != previous
-            previous = row.formulation
-            body.append([
-                row.formulation if first else "", row.document if first else "",
-                str(row.layer), row.symbol, row.name, _fmt(row.max_abs), _fmt(row.max_rel),
-                "ok" if row.passes(rtol, atol) else "FAIL", row.note,
-            ])
-        return header, body
-
     def table(self, rtol: float = RTOL, atol: float = ATOL) -> str:
         """The fixed-width table that ``print(report)`` shows, judged with ``rtol``, ``atol``."""
-        header, body = self._table(rtol, atol)
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-        right = {2, 5, 6}
+        from .compare_report import text
 
-        def line(cells: list[str]) -> str:
-            return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-        lines = [
-            f"autodiff vs closed form: {self.network}, J = {self.J:.6g}",
-            f"max rel = {RELATIVE_DIFFERENCE}; ok: max rel <= {rtol:g} or max abs <= {atol:g}",
-            "",
-        ]
-        if body:
-            lines += [line(header), line(["-" * w for w in widths]), *map(line, body)]
-        if self.not_applicable:
-            lines += ["", "not applicable:"]
-            width = max(len(item.formulation) for item in self.not_applicable)
-            for item in self.not_applicable:
-                doc = self.documents.get(item.formulation, "")
-                doc = f"({doc}) " if doc else ""
-                lines.append(f"  {item.formulation.ljust(width)}  {doc}{item.reason}")
-        lines += ["", self._summary(rtol, atol)]
-        return "\n".join(lines)
+        return text(self, rtol, atol)
 
     def __str__(self) -> str:
         return self.table()
 
     def __repr__(self) -> str:
-        return f"<Comparison {self.network}: {self._summary()}>"
+        from .compare_report import summary
+
+        return f"<Comparison {self.network}: {summary(self)}>"
 
     def to_markdown(self, rtol: float = RTOL, atol: float = ATOL) -> str:
-        """The table as GitHub Markdown, with the not-applicable list and the summary."""
-        header, body = self._table(rtol, atol)
+        """The table as GitHub Markdown, with the caveats, the not applicable and the summary."""
+        from .compare_report import markdown
 
-        def cell(text: str) -> str:
-            return text.replace("|", "\\|")
+        return markdown(self, rtol, atol)
 
-        lines = [f"Autodiff vs closed form: {self.network}, J = {self.J:.6g}.", "",
-                 "| " + " | ".join(header) + " |",
-                 "|" + "|".join("---:" if i in (2, 5, 6) else "---"
-                                for i in range(len(header))) + "|"]
-        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
-        if self.not_applicable:
-            lines += ["", "Not applicable:", ""]
-            lines += [f"- `{item.formulation}` ({self.documents.get(item.formulation, '')}): "
-                      f"{item.reason}" for item in self.not_applicable]
-        lines += ["", f"Relative difference: {RELATIVE_DIFFERENCE}. "
-                      f"{self._summary(rtol, atol)}."]
-        return "\n".join(lines)
-
-    def _repr_markdown_(self) -> str:  # Jupyter shows a report as a rendered table
+    def _repr_markdown_(self) -> str:  # Jupyter shows a report as a rendered table, caveats in
         return self.to_markdown()
 
     def to_dict(self, rtol: float = RTOL, atol: float = ATOL) -> dict[str, Any]:
         """Everything, JSON-serialisable (non-finite differences become ``None``)."""
-        worst = self.worst(rtol, atol)
-        return {
-            "network": {"sizes": list(self.sizes), "activations": list(self.activations)},
-            "loss": self.loss,
-            "m": self.m,
-            "dtype": self.dtype,
-            "J": self.J,
-            "relative_difference": RELATIVE_DIFFERENCE,
-            "rtol": rtol,
-            "atol": atol,
-            "ok": self.ok(rtol, atol),
-            "worst": None if worst is None else worst.to_dict(),
-            "rows": [row.to_dict() for row in self.rows],
-            "applicable": [{"formulation": name, "document": self.documents.get(name, ""),
-                            "reason": reason} for name, reason in self.applicable.items()],
-            "not_applicable": [{"formulation": item.formulation,
-                                "document": self.documents.get(item.formulation, ""),
-                                "reason": item.reason} for item in self.not_applicable],
-        }
+        from .compare_report import as_dict
+
+        return as_dict(self, rtol, atol)
 
 
 def compare(
@@ -478,7 +433,8 @@ def compare(
             functions ``cache -> BackpropResult``.
 
     Returns:
-        A :class:`Comparison`; ``print`` it for the table, ``ok()`` for the verdict.
+        A :class:`Comparison`; ``print`` it for the table, ``ok()`` for the verdict. A
+        formulation's caveats (``caveats(cache)``, if it has one) come with it.
 
     Near saturation (a sigmoid output within ~1e-6 of 0 or 1) autodiff's
     ``dA[L] * σ'(Z[L])`` loses digits that the closed forms keep, and the engine's
@@ -493,6 +449,7 @@ def compare(
     not_applicable: list[NotApplicable] = []
     documents: dict[str, str] = {}
     applicable: dict[str, str] = {}
+    caveats: dict[str, tuple[str, ...]] = {}
     for formulation in chosen:
         name = formulation.name
         check = getattr(formulation, "applicable", None) or _always
@@ -510,6 +467,9 @@ def compare(
             continue
         documents[name] = document or result.document
         applicable[name] = reason
+        listed = getattr(formulation, "caveats", None)
+        if listed is not None and listed(cache):
+            caveats[name] = tuple(listed(cache))
         rows.extend(_rows(name, result, truth, documents[name]))
     return Comparison(
         rows=rows,
@@ -522,4 +482,5 @@ def compare(
         m=cache.m,
         dtype=str(cache.A[cache.L].dtype),
         J=truth.J,
+        caveats=caveats,
     )

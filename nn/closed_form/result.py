@@ -9,7 +9,7 @@ converts it: ``result["dZ"][l] * quantities["dZ"].factor == dJ/dZ[l]``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,14 @@ class Quantity:
         factor_text: the factor as written (``"1/m"``, ``"1"``).
         reason: one line saying why the factor is what it is.
         equations: the document's equation numbers or location.
+        plain: the symbol in plain text for tables (``"δ"``, ``"∂J/∂W"``); derived from
+            ``symbol`` when empty.
+        in_document: False for a quantity the document computes but never names (Zhang's
+            bracket, the blog's per-sample column): tables then say "(not in the document)"
+            and give ``plain``, the document's own expression, instead of a symbol.
+        layers: the document's name for each of our layers where it numbers them otherwise
+            (Zhang counts from the output: ``{L: "n_l", L - 1: "n_l-1", ...}``); empty when the
+            document's layer numbers are ours.
     """
 
     key: str
@@ -43,6 +51,9 @@ class Quantity:
     factor_text: str
     reason: str
     equations: str
+    plain: str = ""
+    in_document: bool = True
+    layers: Mapping[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.gradient not in GRADIENTS:

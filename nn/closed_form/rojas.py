@@ -17,7 +17,8 @@ Summary equations, as used here (with (C) corrected, see ``errata``):
 
 Scaling: the ``1/m`` of ``J`` sits only in (A) and (B). His ``dA`` and ``dZ`` carry none, so
 ``dA^{[l]} = m * dJ/dA[l]`` and ``dZ^{[l]} = m * dJ/dZ[l]`` although (4), (6) and (13) write them
-as ``dJ/dA``, ``dJ/dZ`` (an erratum); ``dTheta`` and ``db`` equal ``dJ/dW``, ``dJ/db``.
+as ``dJ/dA``, ``dJ/dZ`` (the typo ``rojas-missing-m``); ``dTheta`` and ``db`` equal ``dJ/dW``,
+``dJ/db``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ def applicable(cache: ForwardCache) -> tuple[bool, str]:
             "read as the partial derivative of each example's loss (softmax(a) - y)"
         )
     return True, f"elementwise activations and loss {cache.loss!r}: (A)-(D) apply as written"
+
+
+def caveats(cache: ForwardCache) -> tuple[str, ...]:
+    """Readings beyond the page: softmax cross-entropy is not a sum of elementwise ``err``."""
+    if cache.loss == "cross_entropy":
+        return ("softmax cross-entropy is not a sum of elementwise err terms as (2) writes; err' "
+                "is read as the partial derivative of each example's loss, softmax(a) - y",)
+    return ()
 
 
 def backprop(cache: ForwardCache) -> BackpropResult:

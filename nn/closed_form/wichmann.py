@@ -12,7 +12,7 @@ General layer (section 5), as used here:
   :math:`H^{(l)} = \Delta^{(l)} \odot \partial\sigma_l / \partial Z^{(l)}`;
 * (5.1) :math:`\partial J / \partial W^{(l)} = H^{(l)} (A^{(l-1)})^t`,
   :math:`\partial J / \partial b^{(l)} = H^{(l)} J_N` (printed :math:`H^{(l)} J_N^t`, which does not
-  conform for ``N > 1``; see ``errata``).
+  conform for ``N > 1``; the typo ``wichmann-JN`` in ``errata``).
 
 Lemma (5.3): :math:`\Delta^{(l)} = \partial J / \partial A^{(l)}`; hence ``H[l] = dJ/dZ[l]`` for
 elementwise :math:`\sigma_l`. Every quantity already includes the ``1/N`` of ``J``: factor 1.
@@ -83,6 +83,23 @@ def applicable_two_layer_tanh(cache: ForwardCache) -> tuple[bool, str]:
     if cache.loss != "binary_cross_entropy":
         return False, f"section 6 uses the average cross-entropy, not {cache.loss!r}"
     return True, "two-layer tanh/sigmoid network with cross-entropy (section 6; any n_0, n_h)"
+
+
+def caveats_sigmoid_cross_entropy(cache: ForwardCache) -> tuple[str, ...]:
+    """(3.8)-(3.9) are written for one output; with more, the loss is summed over them."""
+    S_L = cache.sizes[cache.L]
+    if S_L > 1:
+        return (f"(3.8)-(3.9) have one output; with S_L = {S_L} the cross-entropy is summed over "
+                "the outputs (an extension)",)
+    return ()
+
+
+def caveats_two_layer_tanh(cache: ForwardCache) -> tuple[str, ...]:
+    """Section 6 has two inputs (X is 2 x 400); other input sizes are an extension."""
+    if cache.sizes[0] != 2:
+        return (f"section 6 has 2 inputs; n_0 = {cache.sizes[0]} is an extension (the equations "
+                "hold for any n_0)",)
+    return ()
 
 
 def _quantities(H_equations: str, Delta_equations: str) -> dict[str, Quantity]:
@@ -191,10 +208,12 @@ def backprop_sigmoid_cross_entropy(cache: ForwardCache) -> BackpropResult:
 def two_layer_tanh(cache: ForwardCache) -> BackpropResult:
     """Section 6, the two-layer tanh network for binary classification, (6.3)-(6.8).
 
-    Printed (6.4), (6.5) and (6.8) contain errors (``errata``); this uses the corrected forms:
-    H^(2) = (A^(2) - Y)/m (6.3); ∂J/∂W^(2) = H^(2) (A^(1))^t (6.4); ∂J/∂b^(2) = H^(2) J_m (6.5);
-    Δ^(1) = (W^(2))^t H^(2) (6.6); H^(1) = Δ^(1) ⊙ (1 - (A^(1))^2) (6.7, tanh' from A^(1));
-    ∂J/∂W^(1) = H^(1) X^t and ∂J/∂b^(1) = H^(1) J_m (6.8). Section 6 writes ``m`` for ``N``.
+    Printed (6.4), (6.5), (6.7) and (6.8) contain typos (``errata``); this uses the corrected
+    forms: H^(2) = (A^(2) - Y)/m (6.3); ∂J/∂W^(2) = H^(2) (A^(1))^t (6.4);
+    ∂J/∂b^(2) = H^(2) J_m (6.5); Δ^(1) = (W^(2))^t H^(2) (6.6);
+    H^(1) = Δ^(1) ⊙ (1 - A^(1) ⊙ A^(1)) (6.7 with ⊙, tanh' read off A^(1));
+    ∂J/∂W^(1) = H^(1) X^t and ∂J/∂b^(1) = H^(1) J_m (6.8). Section 6 writes ``m`` for ``N``
+    (a note); every quantity includes its 1/m, factor 1.
     """
     ok, reason = applicable_two_layer_tanh(cache)
     if not ok:
@@ -205,7 +224,7 @@ def two_layer_tanh(cache: ForwardCache) -> BackpropResult:
     dW2 = H2 @ A1.T  # (6.4), corrected
     db2 = H2 @ J_m  # (6.5), corrected
     Delta1 = W2.T @ H2  # (6.6)
-    H1 = Delta1 * (1 - A1**2)  # (6.7)
+    H1 = Delta1 * (1 - A1 * A1)  # (6.7), elementwise
     dW1 = H1 @ X.T  # (6.8), corrected
     db1 = H1 @ J_m  # (6.8), corrected
     quantities = _quantities("(6.3), (6.7)", "(6.6)")

@@ -44,6 +44,23 @@ from .result import BackpropResult, NotApplicableError, Quantity
 DOCUMENT = "001 Zhang"
 
 
+def his_layers(L: int, weights: bool) -> dict[int, str]:
+    """Zhang's name for each of our layers ``1..L``, counted from his output layer ``n_l``.
+
+    Units (``a``, ``z``, ``delta``) of our layer ``l`` are his layer ``n_l - (L - l)``; our
+    ``W[l]``, ``b[l]`` feed that layer, so they are his :math:`W^{(n_l - (L - l) - 1)}`.
+    """
+    def name(r: int) -> str:
+        return "n_l" if r == 0 else f"n_l-{r}"
+
+    return {l: name(L - l + (1 if weights else 0)) for l in range(1, L + 1)}
+
+
+def caveats(cache: ForwardCache) -> tuple[str, ...]:
+    """What this formulation adds to the page: the bias gradient, which he does not print."""
+    return ("the bias gradient δ_i^(l+1) is not printed ('derived in the same way' as step 3)",)
+
+
 def applicable(cache: ForwardCache) -> tuple[bool, str]:
     """Zhang derives squared error only, with scalar unit derivatives da/dz (elementwise)."""
     if cache.loss != "mse":
@@ -61,8 +78,10 @@ def backprop(cache: ForwardCache) -> BackpropResult:
     """Steps 1)-3) per example, then the mean over the ``m`` examples.
 
     Returns, in our layer numbering: ``delta`` (column ``c`` is :math:`\\delta` of example ``c``;
-    factor ``1/m`` to ``dJ/dZ``), ``dA`` (the bracket of step 2, or :math:`-(y - h)` at the
-    output; factor ``1/m`` to ``dJ/dA``), ``dW`` and ``db`` (means over examples; factor 1).
+    factor ``1/m`` to ``dJ/dZ``), ``sum_W_delta`` (the bracket of step 2, or :math:`-(y - h)` at
+    the output: a quantity he computes but never names, so not ``dA``; factor ``1/m`` to
+    ``dJ/dA``), ``dW`` and ``db`` (means over examples; factor 1). Each quantity's ``layers``
+    gives his name for our layer (counted from the output).
     """
     ok, reason = applicable(cache)
     if not ok:
@@ -85,18 +104,24 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             dW[l] += np.outer(delta[l][:, c], a[l - 1]) / m  # step 3, averaged
             db[l] += delta[l][:, c : c + 1] / m
     per_example = "his J is one example's ½||y - h||²; nn.mse is the mean over the m examples"
+    units = {l: f"his layer {name}" for l, name in his_layers(L, weights=False).items()}
+    weights = his_layers(L, weights=True)
     quantities = {
         "delta": Quantity(
-            "delta", r"\delta^{(l)}", "dZ", 1 / m, "1/m", per_example, "steps 1), 2)"
+            "delta", r"\delta^{(l)}", "dZ", 1 / m, "1/m", per_example, "steps 1), 2)",
+            plain="δ", layers=units,
         ),
-        "dA": Quantity(
-            "dA",
+        "sum_W_delta": Quantity(
+            "sum_W_delta",
             r"\sum_q W_{q \leftarrow k}^{(l)} \delta_q^{(l+1)};\ -(y_p - h_p) \text{ at } n_l",
             "dA",
             1 / m,
             "1/m",
             per_example,
             "step 2) (bracket), step 1)",
+            plain="Σ_q W_q←k δ_q",
+            in_document=False,
+            layers={**units, L: "his layer n_l, where it is −(y_p − h_p)"},
         ),
         "dW": Quantity(
             "dW",
@@ -106,6 +131,8 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "1",
             "mean over examples of step 3), as nn.mse averages",
             "step 3)",
+            plain="∂J/∂W",
+            layers={l: f"his W^({name})" for l, name in weights.items()},
         ),
         "db": Quantity(
             "db",
@@ -115,11 +142,13 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "1",
             "mean over examples; 'derived in the same way' as step 3)",
             "after step 3) (not printed)",
+            plain="∂J/∂b",
+            layers={l: f"his b^({name})" for l, name in weights.items()},
         ),
     }
     return BackpropResult(
         document=DOCUMENT,
         formulation="zhang.backprop",
-        arrays={"delta": delta, "dA": back, "dW": dW, "db": db},
+        arrays={"delta": delta, "sum_W_delta": back, "dW": dW, "db": db},
         quantities=quantities,
     )

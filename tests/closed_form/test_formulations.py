@@ -145,7 +145,7 @@ def test_document_scaling_is_stated_and_is_needed():
     for result, key in (
         (rojas.backprop(cache), "dZ"),
         (zhang.backprop(cache), "delta"),
-        (blog.backprop(cache), "dz"),
+        (blog.backprop(cache), "dg_dz"),
     ):
         quantity = result.quantities[key]
         assert quantity.gradient == "dZ" and quantity.factor_text in ("1/m", "1/N")
