@@ -5,118 +5,42 @@
 ``Z[l]``, ``A[l]`` (a formulation takes the forward cache, it never recomputes it), runs every
 formulation that applies, converts each of its quantities to the gradient it stands for (by the
 factor the formulation declares, e.g. Rojas's ``dZ`` is ``m * dJ/dZ``: times ``1/m``), and
-reports per formulation, layer and quantity the largest absolute and relative difference::
+reports per formulation, layer and quantity the largest absolute and relative difference
+(``rows``: ``max rel = max|closed - autodiff| / max(max|autodiff|, tiny)``). A formulation that
+does not apply is listed with the reason, never skipped silently; one that applies brings its
+caveats.
 
-    max abs = max |closed - autodiff|
-    max rel = max |closed - autodiff| / max(max |autodiff|, tiny)
-
-The relative difference is taken against the largest entry of the autodiff quantity (not
-entry by entry), so a tiny entry next to large ones cannot blow it up; ``tiny`` is the
-smallest normal number of the dtype. A quantity passes when ``max rel <= rtol`` or, for a
-quantity that is zero or nearly so, ``max abs <= atol``. A formulation that does not apply is
-listed with the reason, never skipped silently.
-
-This module and ``errata.report`` are the only parts of ``closed_form`` that run autodiff; the
-formulations themselves stay plain NumPy.
+The autodiff pass is ``autodiff.run_autodiff`` (re-exported here); this module and
+``errata.report`` are the only parts of ``closed_form`` that run it, and the formulations stay
+plain NumPy. ``compare_report`` presents a :class:`Comparison` (text, Markdown, JSON).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import numpy as np
-
-from autograd_core import Tensor, enable_grad
-
-from .. import losses as nn_losses
-from .factors import scale_factor
+from .autodiff import LOSS_FUNCTIONS, Autodiff, closed_form_targets, run_autodiff
 from .losses import LOSSES
 from .network import ForwardCache
-from .result import GRADIENTS, BackpropResult, NotApplicableError, Quantity
+from .result import BackpropResult, NotApplicableError
+from .rows import (
+    ATOL,
+    RELATIVE_DIFFERENCE,
+    RTOL,
+    Row,
+    conversion_note,
+    difference,
+    plain_symbol,
+    rows_of,
+)
 
-RTOL = 1e-12
-ATOL = 1e-14
-LOSS_FUNCTIONS: dict[str, Callable[..., Tensor]] = {
-    "mse": nn_losses.mse,
-    "binary_cross_entropy": nn_losses.binary_cross_entropy,
-    "cross_entropy": nn_losses.cross_entropy,
-}
-RELATIVE_DIFFERENCE = "max|closed - autodiff| / max(max|autodiff|, tiny), per quantity"
-
-
-# ---------------------------------------------------------------------------- the autodiff side
-
-
-@dataclass(frozen=True)
-class Autodiff:
-    """One autodiff forward and backward pass: the cost, the forward cache, every gradient.
-
-    ``gradients[(quantity, l)]`` for ``quantity`` in ``("dA", "dZ", "dW", "db")`` and
-    ``l = 1..L`` (and ``("dA", 0)``, ``dJ/dX``, when ``X`` required a gradient).
-    """
-
-    J: float
-    cache: ForwardCache
-    gradients: dict[tuple[str, int], np.ndarray]
-
-
-def _array(value: Any) -> np.ndarray:
-    return np.asarray(value.data if isinstance(value, Tensor) else value)
-
-
-def closed_form_targets(loss: str, T: Any, n_L: int, dtype: np.dtype) -> np.ndarray:
-    """Targets as the closed forms take them: ``(n_L, m)``, one-hot columns for integer labels."""
-    T = _array(T)
-    if loss == "cross_entropy" and T.ndim == 1:
-        one_hot = np.zeros((n_L, T.shape[0]), dtype)
-        one_hot[T.astype(np.intp), np.arange(T.shape[0])] = 1
-        return one_hot
-    return T.astype(dtype, copy=False)
-
-
-def run_autodiff(model: Any, X: Any, T: Any, loss: str, *, input_grad: bool = False) -> Autodiff:
-    """Zero the model's gradients, run ``J = loss(model(X), T)`` and ``J.backward()``.
-
-    The parameters are not changed; afterwards their ``.grad`` holds this batch's gradient
-    (and ``model.Z[l].grad``, ``model.A[l].grad`` the layer gradients). Recording is switched
-    on for the call even inside ``no_grad()``. With ``input_grad`` the input is a Tensor that
-    requires a gradient, so ``gradients[("dA", 0)]`` is ``dJ/dX``.
-    """
-    if loss not in LOSS_FUNCTIONS:
-        raise ValueError(f"unknown loss {loss!r}; expected one of {list(LOSSES)}")
-    X0 = Tensor(_array(X), requires_grad=input_grad, name="A[0]")
-    model.zero_grad()
-    L = model.L
-    with enable_grad():
-        prediction = model(X0)
-        for l in range(1, L + 1):  # what is compared, kept even by MLP(retain_grads=False)
-            model.Z[l].retain_grad()
-            model.A[l].retain_grad()
-        J = LOSS_FUNCTIONS[loss](prediction, T)
-        J.backward()
-    W = (None, *(model.W[l].data for l in range(1, L + 1)))
-    b = (None, *(model.b[l].data for l in range(1, L + 1)))
-    Z = (None, *(model.Z[l].data for l in range(1, L + 1)))
-    A = (X0.data, *(model.A[l].data for l in range(1, L + 1)))
-    targets = closed_form_targets(loss, T, A[L].shape[0], A[L].dtype)
-    cache = ForwardCache(W=W, b=b, Z=Z, A=A, activations=model.activations, T=targets, loss=loss)
-
-    def grad(tensor: Tensor) -> np.ndarray:  # no path from J means a zero gradient
-        return np.zeros_like(tensor.data) if tensor.grad is None else tensor.grad
-
-    gradients = {}
-    for l in range(1, L + 1):
-        gradients["dA", l] = grad(model.A[l])
-        gradients["dZ", l] = grad(model.Z[l])
-        gradients["dW", l] = grad(model.W[l])
-        gradients["db", l] = grad(model.b[l])
-    if input_grad:
-        gradients["dA", 0] = grad(X0)
-    return Autodiff(J=float(J.item()), cache=cache, gradients=gradients)
+__all__ = [
+    "ATOL", "LOSS_FUNCTIONS", "RELATIVE_DIFFERENCE", "RTOL", "Autodiff", "Comparison",
+    "CustomFormulation", "NotApplicable", "Row", "closed_form_targets", "compare",
+    "conversion_note", "difference", "plain_symbol", "run_autodiff",
+]
 
 
 # ----------------------------------------------------------------------------- formulations
@@ -161,164 +85,6 @@ def _resolve(formulations: Any) -> list[Any]:
             raise TypeError(f"a formulation is a name, a Formulation (name, backprop, applicable) "
                             f"or a function cache -> BackpropResult, got {type(item).__name__}")
     return chosen
-
-
-# ------------------------------------------------------------------------------------ rows
-
-_GREEK = {r"\Theta": "Θ", r"\Delta": "Δ", r"\delta": "δ", r"\partial": "∂", r"\alpha": "α"}
-_KEY_NAMES = {"Delta": "Δ", "delta": "δ"}
-
-
-def plain_symbol(quantity: Quantity) -> str:
-    """The document's symbol in plain text (``dΘ``, ``Δ``, ``∂J/∂W``): ``quantity.plain`` when
-    given, else derived from the LaTeX, else its key."""
-    if quantity.plain:
-        return quantity.plain
-    text = quantity.symbol.split(" = ")[0]
-    text = re.sub(r"\^\{[^{}]*\}", "", text)
-    for latex, letter in _GREEK.items():
-        text = text.replace(latex, letter)
-    text = text.replace(" ", "")
-    if re.search(r"[\\{}()^]", text) or not text or len(text) > 8:
-        return _KEY_NAMES.get(quantity.key, quantity.key)
-    return text
-
-
-def conversion_note(quantity: Quantity, document: str) -> str:
-    """``"×1/m: Rojas's dZ is m·∂J/∂Z"``, or ``""`` when the quantity is the gradient itself.
-
-    A quantity the document does not name gets no name here either (one would be invented):
-    ``"×1/m: this is m·∂J/∂A"``.
-    """
-    factor = quantity.factor_text.strip()
-    if factor == "1":
-        return ""
-    inverse = factor[2:] if factor.startswith("1/") else f"(1/{factor})"
-    gradient = f"{inverse}·∂J/∂{quantity.gradient[1:]}"
-    if not quantity.in_document:
-        return f"×{factor}: this is {gradient}"
-    who = document.split(" ", 1)[-1] if document else "the formulation"
-    who = f"the {who}" if who[:1].islower() and not who.startswith("the ") else who
-    return f"×{factor}: {who}'s {plain_symbol(quantity)} is {gradient}"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One quantity of one formulation at one layer, against autodiff.
-
-    Attributes:
-        formulation: its name (``"rojas"``); document: ``"000 Rojas"``.
-        layer: ours, 1-based. key: the key in the formulation's result (``"H"``, ``"delta"``).
-        symbol: the document's symbol in plain text (``"H"``, ``"dΘ"``), or, for a quantity it
-            does not name (``in_document`` False), the document's own expression; latex: the
-            same as LaTeX.
-        quantity: the autodiff gradient it stands for, ``"dA"``, ``"dZ"``, ``"dW"`` or ``"db"``.
-        max_abs: ``max|closed - autodiff|`` after conversion (``inf`` if the shapes differ,
-            ``nan`` if the closed form is not finite).
-        max_rel: ``max_abs / max(max|autodiff|, tiny)``.
-        factor: the conversion factor as written (``"1/m"``, ``"1"``); note: what it means
-            (``"×1/m: Rojas's dZ is m·∂J/∂Z"``, empty when no conversion), or the shape mismatch.
-        equations: where the document has it.
-        in_document: False when the document computes the quantity but never names it.
-        document_layer: the document's name for the layer where it numbers layers otherwise
-            (Zhang: ``"his layer n_l-1"``, ``"his W^(n_l-2)"``), else empty.
-        scale: when the converted closed form is a constant times autodiff (and not within
-            tolerance), that constant: the row reads ``"factor m = 400"``, not a relative error.
-        m: the number of examples (to name a factor ``m``).
-    """
-
-    formulation: str
-    document: str
-    layer: int
-    key: str
-    symbol: str
-    latex: str
-    quantity: str
-    shape: tuple[int, ...]
-    max_abs: float
-    max_rel: float
-    factor: str
-    note: str
-    equations: str
-    in_document: bool = True
-    document_layer: str = ""
-    scale: float | None = None
-    m: int = 0
-
-    @property
-    def name(self) -> str:
-        """Our name for the gradient, ``"dZ[2]"``."""
-        return f"{self.quantity}[{self.layer}]"
-
-    def passes(self, rtol: float = RTOL, atol: float = ATOL) -> bool:
-        """``max_rel <= rtol`` or ``max_abs <= atol`` (False for inf and nan)."""
-        return bool(self.max_rel <= rtol or self.max_abs <= atol)
-
-    def excess(self, rtol: float = RTOL, atol: float = ATOL) -> float:
-        """How far past tolerance: ``min(max_rel / rtol, max_abs / atol)``; ``<= 1`` passes."""
-        if math.isnan(self.max_abs) or math.isnan(self.max_rel):
-            return math.inf
-        return min(_ratio(self.max_rel, rtol), _ratio(self.max_abs, atol))
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["shape"] = list(self.shape)
-        out["name"] = self.name
-        for name in ("max_abs", "max_rel"):  # strict JSON has no inf or nan
-            out[name] = out[name] if math.isfinite(out[name]) else None
-        out["passes"] = self.passes()
-        return out
-
-
-def _ratio(value: float, tolerance: float) -> float:
-    if tolerance > 0:
-        return value / tolerance
-    return 0.0 if value == 0 else math.inf
-
-
-def difference(closed: np.ndarray, autodiff: np.ndarray) -> tuple[float, float]:
-    """``(max abs, max rel)`` as defined in the module docstring; ``inf`` if shapes differ."""
-    closed, autodiff = np.asarray(closed), np.asarray(autodiff)
-    if closed.shape != autodiff.shape:
-        return math.inf, math.inf
-    if closed.size == 0:
-        return 0.0, 0.0
-    diff = np.abs(closed - autodiff)
-    if not np.all(np.isfinite(diff)):
-        return math.nan, math.nan
-    max_abs = float(diff.max())
-    dtype = autodiff.dtype if autodiff.dtype.kind == "f" else np.dtype(np.float64)
-    scale = max(float(np.abs(autodiff).max()), float(np.finfo(dtype).tiny))
-    return max_abs, max_abs / scale
-
-
-_ORDER = {gradient: i for i, gradient in enumerate(GRADIENTS)}
-
-
-def _rows(name: str, result: BackpropResult, truth: Autodiff, document: str) -> list[Row]:
-    rows = []
-    m = truth.cache.m
-    for gradient, layer, key, value in result.gradients():
-        quantity = result.quantities[key]
-        reference = truth.gradients[gradient, layer]
-        max_abs, max_rel = difference(value, reference)
-        note = conversion_note(quantity, document)
-        if np.shape(value) != reference.shape:
-            note = f"shape {np.shape(value)}, autodiff {reference.shape}" + (
-                f"; {note}" if note else "")
-        scale = None
-        if max_rel > RTOL and max_abs > ATOL:  # only a failing row needs its factor named
-            scale = scale_factor(value, reference)
-        rows.append(Row(
-            formulation=name, document=document, layer=layer, key=key,
-            symbol=plain_symbol(quantity), latex=quantity.symbol, quantity=gradient,
-            shape=tuple(reference.shape), max_abs=max_abs, max_rel=max_rel,
-            factor=quantity.factor_text, note=note, equations=quantity.equations,
-            in_document=quantity.in_document, document_layer=quantity.layers.get(layer, ""),
-            scale=scale, m=m,
-        ))
-    rows.sort(key=lambda row: (-row.layer, _ORDER[row.quantity], row.key))
-    return rows
 
 
 # ---------------------------------------------------------------------------- the comparison
@@ -470,7 +236,7 @@ def compare(
         listed = getattr(formulation, "caveats", None)
         if listed is not None and listed(cache):
             caveats[name] = tuple(listed(cache))
-        rows.extend(_rows(name, result, truth, documents[name]))
+        rows.extend(rows_of(name, result, truth, documents[name]))
     return Comparison(
         rows=rows,
         not_applicable=not_applicable,
