@@ -50,11 +50,17 @@ def applicable(cache: ForwardCache) -> tuple[bool, str]:
 
 
 def caveats(cache: ForwardCache) -> tuple[str, ...]:
-    """Extensions beyond the post: a layer that is not elementwise (softmax)."""
-    return tuple(
-        f"layer {l} ({cache.activations[l].name}) uses its full Jacobian in place of "
-        "diag(f'(z)): an extension, the post derives the diagonal case"
-        for l in range(1, cache.L + 1) if not cache.activations[l].elementwise)
+    """Readings beyond the post: one ``f`` for layers with different activations, and a layer
+    that is not elementwise (softmax)."""
+    names = [act.name for act in cache.activations[1:]]
+    out = []
+    if len(set(names)) > 1:
+        out.append(f"the post writes one f for every layer; here f' is each layer's own "
+                   f"({', '.join(names)})")
+    out += [f"layer {l} ({cache.activations[l].name}) uses its full Jacobian in place of "
+            "diag(f'(z)): an extension, the post derives the diagonal case"
+            for l in range(1, cache.L + 1) if not cache.activations[l].elementwise]
+    return tuple(out)
 
 
 def da_dz(activation: Activation, Z: np.ndarray) -> list[np.ndarray]:

@@ -56,7 +56,11 @@ def test_caveats_show_in_the_text_table_and_in_jupyter_not_only_in_json():
     assert "full Jacobian in place of diag(f'(z))" in str(report)
     assert "an extension" in report.to_markdown()
     model, X, T = problem(5, (3, 4, 2), "tanh", "sigmoid", "mse", 5)
-    assert "rojas" not in compare(model, X, T, loss="mse").caveats  # nothing read into (A)-(D)
+    report = compare(model, X, T, loss="mse")
+    assert "rojas" not in report.caveats  # nothing read into (A)-(D)
+    assert "one f for every layer" in report.caveats["blog"][0]  # tanh, then sigmoid
+    model, X, T = problem(5, (3, 4, 2), "tanh", "tanh", "mse", 5)
+    assert "blog" not in compare(model, X, T, loss="mse").caveats
 
 
 def test_a_difference_that_is_a_scale_only_reads_as_a_factor():
