@@ -117,7 +117,7 @@ ERRATA: tuple[Erratum, ...] = (
     Erratum(
         key="rojas-missing-m",
         document=DOC,
-        location="(4)-(5), (6)-(7), (13)-(14): the 1/m of J",
+        location="(4)-(5), (6)-(7), (13)-(14)",
         quote=(
             r"(5) \quad dA^{[L]} = \begin{bmatrix} \frac{\partial}{\partial A_1^{[L](1)}} "
             r"J(\Theta) & \dots ... \end{bmatrix} = \begin{bmatrix} err'\{A_1^{[L](1)}, y_1\} "
