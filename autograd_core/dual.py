@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1 for t in (np.float32, np.float64)}
 _ARRAY = (np.ndarray, np.generic)  # what the first-order path hands a rule (0-d: a scalar)
 
 
@@ -26,7 +27,10 @@ def sigmoid(x: Any) -> Any:
     if not isinstance(x, _ARRAY):
         return x.sigmoid()
     out = np.negative(x, out=np.empty(x.shape, x.dtype if x.dtype.kind == "f" else float))
-    with np.errstate(over="ignore"):
+    if out.size and out.max() > _EXP_LIMIT.get(out.dtype, 0.0):  # e^-x overflows: σ is 0 there
+        with np.errstate(over="ignore"):  # (slow, so only when needed)
+            np.exp(out, out=out)
+    else:
         np.exp(out, out=out)
     out += 1
     return np.reciprocal(out, out=out)

@@ -26,10 +26,10 @@ def binary_cross_entropy(p: Tensor, t: Any) -> Tensor:
     """
     t = _operand(t, p)
     _check_pair("binary_cross_entropy", p, t, "probabilities")
-    _check_unit_interval("binary_cross_entropy", p, "the probabilities",
-                         " (for scores, use binary_cross_entropy_with_logits)")
     z = _logit_of(p)
-    if z is None or not state.enabled:
+    if z is None or not state.enabled:  # a sigmoid's output lies in [0, 1]: no need to look
+        _check_unit_interval("binary_cross_entropy", p, "the probabilities",
+                             " (for scores, use binary_cross_entropy_with_logits)")
         return _binary(fused.BinaryCrossEntropy, p, t)
     data, saved = fused.BinaryCrossEntropyOfSigmoid.forward(p._data, t._data, z._data)
     return _node(data, fused.BinaryCrossEntropyOfSigmoid, (p, t), saved, None)

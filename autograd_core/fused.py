@@ -19,9 +19,12 @@ PROBABILITY_FLOOR = 1e-12  # keeps the gradient for a probability of exactly 0 o
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a / b, and 0 where a is 0 (also where b is: a term that is absent, not 0/0)."""
-    with np.errstate(divide="ignore"):
-        return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape), b.dtype),
-                         where=a != 0)
+    if b.all():
+        return a / b
+    with np.errstate(divide="ignore", invalid="ignore"):  # b underflowed to 0 somewhere
+        out = a / b
+    out[np.broadcast_to(a == 0, out.shape)] = 0
+    return out
 
 
 def _logit_grad(g, p, q, t, m):
@@ -82,8 +85,12 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
     def forward(p, t, z):
         m = _columns(p)
         q = sigmoid(-z)  # 1 − p without the cancellation
-        log_p, log_q = -np.logaddexp(0, -z), -np.logaddexp(0, z)
-        out = -(t * log_p + (1 - t) * log_q).sum() / m
+        if p.size and p.min() > 0:  # ln p from whichever of p, q = 1 − p is exact
+            log_p = np.where(z >= 0, np.log1p(-q), np.log(p))
+        else:  # σ(z) underflowed to 0 somewhere
+            log_p = -np.logaddexp(0, -z)
+        log_q = log_p - z  # ln σ(−z) = ln σ(z) − z; and so dJ/dt = (ln q − ln p)/m is −z/m
+        out = ((1 - t) * z - log_p).sum() / m  # −[t ln p + (1 − t) ln q]
         return out, (p, q, t, log_p, log_q, m)
 
     shortcut = (Sigmoid, lambda g, p, q, t, log_p, log_q, m: _logit_grad(g, p, q, t, m))

@@ -15,7 +15,7 @@ from . import ops
 from .arguments import _described, _is_real, _label, _shaped
 from .hooks import user_line
 from .recording import state
-from .tracked import TrackedArray, mark_written, tick, writable
+from .tracked import TrackedArray, mark_written, tick, write
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -83,9 +83,12 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
     value = other._data if isinstance(other, _tensor.Tensor) else other
     if isinstance(value, TrackedArray):
         value = value.view(np.ndarray)
+    data = t._data
     try:
-        with writable(t._data) as target:
-            ufunc(target, value, target)  # the default casting, same_kind, keeps t's dtype
+        if type(data) is np.ndarray and data.flags.writeable:  # never handed out (the usual)
+            ufunc(data, value, data)  # the default casting, same_kind, keeps t's dtype
+        else:
+            write(data, lambda target: ufunc(target, value, target))
     except (ValueError, TypeError) as err:
         what = _described(value)
         kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses

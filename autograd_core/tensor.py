@@ -17,7 +17,6 @@ from .arguments import (
     _label,
     _own_index,
     _require_float,
-    _same_memory,
     _seed,
 )
 from .hooks import RemovableHandle, add_hook
@@ -83,13 +82,12 @@ class Tensor:
         Any other route to the memory (``np.asarray(t.data)[0] = v``, ``.flat``) is read-only.
         """
         view = freeze(self._data).view(TrackedArray)
-        view._version = self._version
+        view._version, view._source = self._version, self._data
         return view
 
     @data.setter
     def data(self, value: Any) -> None:
-        if isinstance(value, TrackedArray) and value._version is self._version \
-                and _same_memory(value, self._data):
+        if isinstance(value, TrackedArray) and value._source is self._data:
             return  # `t.data += 1`: written in place through the view, already counted
         array = _as_array(value._data if isinstance(value, Tensor) else value, copy=True)
         if self.requires_grad:

@@ -58,10 +58,13 @@ def freeze(array: np.ndarray) -> np.ndarray:
     return array
 
 
-@contextmanager
-def writable(array: np.ndarray) -> Iterator[np.ndarray]:
-    """A writable plain view of ``array``'s memory, for the engine's own writes; the memory
-    is read-only again afterwards if it was before."""
+def write(array: np.ndarray, fn: Any, *args: Any, **kwargs: Any) -> None:
+    """``fn(view, *args, **kwargs)`` with a writable plain view of ``array``'s memory, for the
+    engine's own writes; the memory is read-only again afterwards if it was before. (A
+    function, not a context manager: optimizer steps pass here for every parameter.)"""
+    if type(array) is np.ndarray and array.flags.writeable:  # never handed out: write it
+        fn(array, *args, **kwargs)
+        return
     root: Any = _root(array)
     frozen = isinstance(root, np.ndarray) and not root.flags.writeable
     if frozen:
@@ -69,6 +72,22 @@ def writable(array: np.ndarray) -> Iterator[np.ndarray]:
     try:
         view = array.view(np.ndarray)
         view.flags.writeable = True  # allowed now that the owner is
+        fn(view, *args, **kwargs)
+    finally:
+        if frozen:
+            root.flags.writeable = False
+
+
+@contextmanager
+def writable(array: np.ndarray) -> Iterator[np.ndarray]:
+    """``write`` as a context manager, for a loop of writes (gradcheck's perturbations)."""
+    root: Any = _root(array)
+    frozen = isinstance(root, np.ndarray) and not root.flags.writeable
+    if frozen:
+        root.flags.writeable = True
+    try:
+        view = array.view(np.ndarray)
+        view.flags.writeable = True
         yield view
     finally:
         if frozen:
@@ -102,13 +121,21 @@ def _writable_outs(stack: ExitStack, out: object) -> object:
 
 class TrackedArray(np.ndarray):
     _version: list[int] | None = None  # the owning tensor's counter, shared by its views
+    _source: np.ndarray | None = None  # the tensor array this very view was made of (.data)
 
     def __array_finalize__(self, obj: object) -> None:
         # Views (slices, .T) write the same memory: they keep the counter. Copies do not.
         self._version = getattr(obj, "_version", None) if self.base is not None else None
+        self._source = None  # only the view Tensor.data returns has one
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         args = [_plain(a) for a in inputs]
+        if out is None and method == "__call__":
+            return ufunc(*args, **kwargs)
+        if method == "__call__" and len(out) == 1 and isinstance(out[0], TrackedArray):
+            _bump(out[0])  # `t.data -= lr * g`: the common write, without the ExitStack
+            write(out[0], lambda view: ufunc(*args, out=(view,), **kwargs))
+            return out[0]
         with ExitStack() as stack:
             if method == "at":  # np.add.at(a, ...) writes its first argument
                 args[0] = _writable_outs(stack, inputs[0])
@@ -128,8 +155,7 @@ class TrackedArray(np.ndarray):
 
     def _write(self, method: str, *args, **kwargs) -> None:
         _bump(self)
-        with writable(self) as view:
-            getattr(view, method)(*(_plain(a) for a in args), **kwargs)
+        write(self, lambda view: getattr(view, method)(*(_plain(a) for a in args), **kwargs))
 
     def __setitem__(self, index, value) -> None:
         self._write("__setitem__", index, value)

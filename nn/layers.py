@@ -13,6 +13,8 @@ from autograd_core import Tensor, functional, is_grad_enabled, scope
 from .activations import Activation, activation
 from .module import Module
 
+_set = object.__setattr__
+
 INITS = ("xavier", "he", "normal")
 Rng = int | np.random.Generator | np.random.RandomState | None
 
@@ -187,16 +189,17 @@ class MLP(Module):
                              f"(transpose a (m, {self.sizes[0]}) array with X.T)")
         if A.name is None:
             A.name = "A[0]"
-        self._retain = self.retain_grads and is_grad_enabled()
-        self._kept = ([None], [A])
+        # internal bookkeeping, set past Module.__setattr__'s registry (it runs every forward)
+        _set(self, "_retain", self.retain_grads and is_grad_enabled())
+        _set(self, "_kept", ([None], [A]))
         try:
             for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1):  # noqa: E741
-                self._current = l
+                _set(self, "_current", l)
                 with scope(f"layer {l}"):
                     A = act(layer(A))  # the forward hooks name and keep Z[l], A[l]
             self.Z, self.A = self._kept
         finally:
-            self._kept = None
+            _set(self, "_kept", None)
         return A
 
     def _keeper(self, kind: str, l: int) -> Callable:  # noqa: E741

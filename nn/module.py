@@ -96,10 +96,11 @@ class Module:
         else:
             with scope(type(self).__name__):  # a container: its ops are drawn in one box
                 output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, output)
-            if result is not None:
-                output = result
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                result = hook(self, args, output)
+                if result is not None:
+                    output = result
         return output
 
     def register_forward_hook(self, hook: Callable[[Module, tuple, Any], Any]
