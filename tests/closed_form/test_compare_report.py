@@ -6,6 +6,7 @@ import pytest
 
 import nn
 from nn.closed_form import BackpropResult, Quantity, compare, rojas
+from nn.closed_form.factors import describe_factor, scale_factor
 
 from .test_compare import problem, section6
 
@@ -89,3 +90,14 @@ def test_the_header_names_each_layer_activation_never_a_hidden_layer_that_is_not
     report = compare(model, X, np.full((2, 4), 0.5), loss="binary_cross_entropy")
     assert report.network.startswith("MLP [3, 2] (sigmoid),")
     assert "hidden" not in str(report).splitlines()[0]
+
+
+def test_factors_are_found_only_where_the_difference_is_a_scale():
+    truth = np.array([[1.0, -2.0, 3.0]])
+    assert scale_factor(400 * truth, truth) == pytest.approx(400)
+    assert describe_factor(400.0, 400) == "factor m = 400"
+    assert describe_factor(1 / 400, 400) == "factor 1/m = 1/400"
+    assert describe_factor(1.001, 400) == "factor 1.001"
+    assert scale_factor(truth + [[0.0, 0.0, 1e-6]], truth) is None  # not a scale
+    assert scale_factor(np.array([2.0]), np.array([1.0])) is None  # one number: any ratio
+    assert scale_factor(truth.T, truth) is None and scale_factor(None, truth) is None
