@@ -58,8 +58,8 @@ class Linear(Module):
         ``A``: ``(n_in, m)``, one example per column. ``Z``: ``(n_out, m)``.
 
     Attributes:
-        weight: ``W``, shape ``(n_out, n_in)``. bias: ``b``, shape ``(n_out, 1)``, added to
-        every column by broadcasting.
+        weight: ``W``, shape ``(n_out, n_in)``.
+        bias: ``b``, shape ``(n_out, 1)``, added to every column by broadcasting.
     """
 
     def __init__(self, n_in: int, n_out: int, init: str = "xavier", *,
