@@ -82,7 +82,9 @@ class Tanh(Activation):
     def forward(self, Z: Tensor) -> Tensor:
         return Z.tanh()
 
-    fn = staticmethod(np.tanh)
+    @staticmethod
+    def fn(Z: np.ndarray) -> np.ndarray:
+        return np.tanh(Z)
 
     @staticmethod
     def derivative(Z: np.ndarray) -> np.ndarray:

@@ -30,6 +30,10 @@ class Module:
     assignment order (``"layer1.weight"``), the names ``state_dict()`` and ``nn.save`` use.
     """
 
+    _parameters: dict[str, Tensor]
+    _modules: dict[str, Module]
+    _forward_hooks: dict[int, Callable]
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})

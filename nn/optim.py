@@ -47,7 +47,7 @@ class Optimizer:
     def _check(self, value: Any, name: str, lo: float, hi: float | None = None) -> float:
         """``value`` as a float in ``[lo, hi)`` (``[lo, ∞)`` without ``hi``), or ValueError."""
         ok = isinstance(value, numbers.Real) and not isinstance(value, bool) \
-            and math.isfinite(value) and value >= lo and (hi is None or value < hi)
+            and math.isfinite(value) and float(value) >= lo and (hi is None or value < hi)
         if not ok:
             where = f"[{lo}, {hi})" if hi is not None else f">= {lo}"
             raise ValueError(f"{type(self).__name__}: {name} must be a finite number {where}, "
@@ -124,6 +124,7 @@ class Adam(Optimizer):
             if self.m[i] is None:
                 self.m[i], self.v[i] = np.zeros_like(g), np.zeros_like(g)
             m, v = self.m[i], self.v[i]
+            assert m is not None and v is not None  # set just above on the first step
             self.t[i] = t = self.t[i] + 1
             m *= beta1
             m += (1 - beta1) * g
