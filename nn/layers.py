@@ -159,6 +159,7 @@ class MLP(Module):
             layer.register_forward_hook(self._keeper("Z", l))
             act.register_forward_hook(self._keeper("A", l))  # type: ignore[union-attr]
         self._kept: tuple[list, list] | None = None  # Z[l], A[l] of the forward in progress
+        self._retain = False  # whether this forward retains the layers' gradients
         self._current = 0  # the layer being computed
         if not isinstance(retain_grads, bool):
             raise TypeError(f"MLP: retain_grads must be True or False, got {retain_grads!r}")
@@ -196,8 +197,8 @@ class MLP(Module):
             for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1):  # noqa: E741
                 _set(self, "_current", l)
                 with scope(f"layer {l}"):
-                    A = act(layer(A))  # the forward hooks name and keep Z[l], A[l]
-            self.Z, self.A = self._kept
+                    A = act(layer(A))  # type: ignore[misc]  # the hooks keep Z[l], A[l]
+            self.Z, self.A = self._kept  # type: ignore[misc]
         finally:
             _set(self, "_kept", None)
         return A
@@ -217,8 +218,9 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         rows = [(f"  layer{l}: Z[{l}] = W[{l}] A[{l - 1}] + b[{l}], A[{l}] = {act.name}(Z[{l}])",
-                 f"W[{l}] {self.W[l].shape}, b[{l}] {self.b[l].shape}")
-                for l, act in enumerate(self.activations[1:], 1)]  # noqa: E741
+                 f"W[{l}] {layer.weight.shape}, b[{l}] {layer.bias.shape}")
+                for l, (layer, act) in enumerate(zip(self._layers, self.activations[1:]), 1)  # noqa: E741
+                if act is not None]
         width = max(len(equation) for equation, _ in rows)
         lines = [f"{equation:<{width}}   {shapes}" for equation, shapes in rows]
         return "\n".join([f"MLP({self.sizes},", *lines, ")"])

@@ -179,8 +179,8 @@ def _read_archive(file: IO[bytes], params: dict[str, Tensor]) -> dict[str, np.nd
         for info in infos:
             name, p = info.filename[:-4], params[info.filename[:-4]]
             stream = _Bounded(stack.enter_context(archive.open(info)), _limit(p) + 1)
-            headers.append((name, stream, *_read_header(stream, info.filename, name, p)))
-        return {name: _read_data(stream, name, *header) for name, stream, *header in headers}
+            headers.append((name, stream, _read_header(stream, info.filename, name, p)))
+        return {name: _read_data(stream, name, *header) for name, stream, header in headers}
 
 
 def _check_names(members: list[str], params: dict[str, Tensor]) -> None:

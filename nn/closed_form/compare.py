@@ -69,7 +69,7 @@ def _resolve(formulations: Any) -> list[Any]:
         formulations = [formulations]
     elif isinstance(formulations, Mapping):
         formulations = list(formulations.values())
-    chosen = []
+    chosen: list[Any] = []
     for item in formulations:
         if isinstance(item, str):
             if item not in FORMULATIONS:

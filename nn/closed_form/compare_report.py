@@ -46,6 +46,7 @@ def summary(report: Comparison, rtol: float | None = None, atol: float | None = 
     if not report.rows:
         return "no formulation applies to this network and loss"
     worst = report.worst(rtol, atol)
+    assert worst is not None  # there are rows
     where = f"{worst.formulation} {worst.name}" + (
         f" ({worst.symbol})" if worst.symbol != worst.quantity and worst.in_document else "")
     failed = report.failures(rtol, atol)

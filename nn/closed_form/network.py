@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -39,7 +39,7 @@ class Activation(Protocol):
     def derivative(self, Z: np.ndarray) -> np.ndarray: ...
 
 
-def _layered(seq: Sequence[np.ndarray | None], what: str) -> tuple:
+def _layered(seq: Sequence[Any], what: str) -> tuple:
     items = tuple(seq)
     if len(items) < 2:
         raise ValueError(f"{what} needs index 0 (None) and layer 1 at least, got {len(items)}")

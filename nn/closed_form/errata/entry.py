@@ -61,7 +61,8 @@ class Target:
     def describe(self, L: int | None = None) -> str:
         if self.layer is None:
             return "J"
-        layer = self.layer if L is None else self.resolve(L)
+        resolved = self.layer if L is None else self.resolve(L)
+        layer = self.layer if resolved is None else resolved
         if layer >= 0:
             name = str(layer)
         else:
@@ -218,6 +219,7 @@ def evaluate(erratum: Erratum, cache: ForwardCache) -> Evaluation:
     ok, reason = erratum.requires(cache)
     if not ok:
         raise NotApplicableError(f"{erratum.key}: {reason}")
+    assert erratum.evaluate_printed is not None  # set for every erratum (__post_init__)
     printed, printed_error = attempt(erratum.evaluate_printed, cache)
     readings = tuple((r, *attempt(r.evaluate, cache)) for r in erratum.readings)
     return Evaluation(

@@ -52,8 +52,9 @@ class Network:
     def build(self, seed: int = 0) -> tuple[MLP, np.ndarray, np.ndarray]:
         rng = np.random.default_rng(seed)
         model = MLP(list(self.sizes), hidden=self.hidden, output=self.output, rng=rng)
-        for l in range(1, model.L + 1):
-            model.b[l].data = 0.5 * rng.standard_normal(model.b[l].shape)
+        for bias in model.b[1:]:
+            assert bias is not None
+            bias.data = 0.5 * rng.standard_normal(bias.shape)
         X, T = self.data()
         return model, X, T
 
@@ -88,6 +89,7 @@ def truth_of(run: Autodiff, quantity: str, layer: int | None) -> np.ndarray:
     """The true value of a target from one autodiff run."""
     if quantity == "J":
         return np.asarray(run.J)
+    assert layer is not None  # every other quantity has one
     if quantity == "Z":
         return run.cache.Z[layer]
     if quantity == "A":
