@@ -86,7 +86,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
         m = _columns(p)
         q = sigmoid(-z)  # 1 − p without the cancellation
         if p.size and p.min() > 0:  # ln p from whichever of p, q = 1 − p is exact
-            log_p = np.where(z >= 0, np.log1p(-q), np.log(p))
+            log_p = np.where(z >= 0, np.log1p(-np.minimum(q, 0.5)), np.log(p))  # both finite
         else:  # σ(z) underflowed to 0 somewhere
             log_p = -np.logaddexp(0, -z)
         log_q = log_p - z  # ln σ(−z) = ln σ(z) − z; and so dJ/dt = (ln q − ln p)/m is −z/m
