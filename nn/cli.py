@@ -8,9 +8,24 @@
     backprop graph      a network's forward or backward computation graph, to a file
     backprop train      train on a built-in data set; save and load the parameters
 
-``python -m nn`` is the same command. ``main(argv)`` returns the exit status: 0 for success,
-1 when ``check`` finds a disagreement, 2 for a usage error (bad options, a file that cannot be
-read, a missing optional package), reported as ``backprop: error: ...`` without a traceback.
+``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
+
+    0    success
+    1    failure: a file that cannot be read or written, out of memory, a non-finite loss
+         while training, a missing optional package
+    2    usage error: a bad option or combination of options (argparse), including a network
+         too large for memory (checked before anything is allocated)
+    3    ``check`` or ``demo``: an applicable closed-form formulation disagrees with autodiff
+    130  interrupted (Ctrl-C)
+
+The rule for the user: never a traceback for what they can fix, one line
+``backprop: error: ...`` saying what to do. Option values are checked by argparse (``type=``
+functions in ``cli_common``); ``main`` turns the expected failures that remain (``CLIError``,
+``nn.training.NonFiniteLossError``, ``MemoryError``, ``OSError``, an output encoding that
+cannot print, and ``ValueError`` from the library, which means an option combination the
+checks missed) into that line. Any other
+exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
+
 The subcommands live in ``cli_demo``, ``cli_check`` (check, graph), ``cli_errata`` and
 ``cli_train``; ``cli_common`` holds what they share.
 """
@@ -25,10 +40,11 @@ from collections.abc import Sequence
 from autograd_core import __version__
 
 from .cli_check import add_check, add_graph
-from .cli_common import PROG, CLIError, HelpFormatter
+from .cli_common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .cli_demo import add_demo
 from .cli_errata import add_errata
 from .cli_train import add_train
+from .training import NonFiniteLossError
 
 __all__ = ["build_parser", "main"]
 
@@ -46,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                "  backprop errata --document 002\n"
                "  backprop graph --backward -o backward.svg\n"
                "  backprop train --data moons --save moons.npz\n\n"
-               "'backprop COMMAND --help' describes each command.",
+               "'backprop COMMAND --help' describes each command.\n\n"
+               + exit_statuses(disagree=True, who="check, demo: "),
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -60,20 +77,49 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``backprop`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help, --version (0) and usage errors (2)
-        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else USAGE)
     except CLIError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return error.status
+        return _error(str(error), error.status)
+    except NonFiniteLossError as error:
+        return _error(non_finite_message(error))
+    except MemoryError as error:  # numpy's ArrayMemoryError too
+        hint = getattr(args, "memory_hint", "use smaller sizes")
+        return _error(f"out of memory{f' ({error})' if str(error) else ''}: {hint}")
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `backprop errata | head`: stop quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # a file the subcommand did not expect to fail
+        return _error(f"{error}: check the path, its folder and their permissions")
+    except UnicodeEncodeError as error:  # a ValueError, but the terminal's, not the options'
+        return _error(f"cannot print in this output's encoding ({error.encoding}): set "
+                      f"PYTHONIOENCODING=utf-8")
+    except ValueError as error:
+        return _error(f"{error} (the options passed backprop's checks but the library refused "
+                      f"them: try other values, and please report this as a bug)")
+
+
+def _error(message: str, status: int = FAILURE) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def non_finite_message(error: NonFiniteLossError) -> str:
+    """``fit``'s non-finite loss in the command line's words (options, not arguments)."""
+    found = (f"the loss is {error.loss:g}" if error.quantity == "loss"
+             else f"a gradient is not finite (the loss is {error.loss:g})")
+    hint = {"data": "the data hold NaN or inf values",
+            "start": "the initial parameters already give it: try another --seed",
+            "diverged": f"the learning rate {error.lr:g} may be too large: try a smaller --lr"
+                        if error.lr is not None else "try a smaller --lr"}[error.cause]
+    return f"training stopped: {found} at epoch {error.epoch}, step {error.step}; {hint}"
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import nn
 from autograd_core import Tensor
 
 from .cli_common import (
+    DISAGREE,
     LOSSES,
+    OK,
     RANKDIRS,
     add_command,
     add_network_options,
@@ -35,14 +37,14 @@ def add_check(subparsers: argparse._SubParsersAction) -> None:
         "A random network (xavier weights), a random batch X and targets T suited to the loss "
         "run\nforward once; autodiff and each formulation compute dA, dZ, dW, db of every "
         "layer, and the\ntable shows the largest differences. Exit status: 0 when every "
-        "applicable formulation\nagrees within the tolerances, 1 when one does not, 2 for a "
-        "usage error.",
+        f"applicable formulation\nagrees within the tolerances, {DISAGREE} when one does not "
+        "(see below).",
         """
         backprop check
         backprop check --sizes 3,5,4,2 --hidden relu --output identity --loss mse --m 8
         backprop check --loss cross_entropy --output identity --sizes 4,6,3 --json
         backprop check --formulation rojas --formulation wichmann --rtol 1e-10
-        """,
+        """, disagree=True,
     )
     add_network_options(parser, m=16)
     parser.add_argument("--formulation", action="append", choices=tuple(FORMULATIONS),
@@ -55,7 +57,7 @@ def add_check(subparsers: argparse._SubParsersAction) -> None:
                         help="absolute tolerance (default: %(default)g)")
     parser.add_argument("--json", action="store_true",
                         help="print the report as JSON instead of a table")
-    parser.set_defaults(run=run_check, parser=parser)
+    parser.set_defaults(run=run_check, parser=parser, memory_hint="use smaller --sizes or --m")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -66,7 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
     ok = bool(report.ok(rtol=args.rtol, atol=args.atol))
     if args.json:
         print(json.dumps(report.to_dict(rtol=args.rtol, atol=args.atol), indent=2))
-        return 0 if ok else 1
+        return OK if ok else DISAGREE
     print(f"backprop check: {describe_network(args)}")
     print()
     print(report.table(rtol=args.rtol, atol=args.atol))
@@ -83,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
         failed = sorted({row.formulation for row in report.failures(args.rtol, args.atol)})
         print(f"DISAGREE: {', '.join(failed)} {'differs' if len(failed) == 1 else 'differ'} "
               f"from autodiff beyond {tolerances}")
-    return 0 if ok else 1
+    return OK if ok else DISAGREE
 
 
 def add_graph(subparsers: argparse._SubParsersAction) -> None:
@@ -112,7 +114,7 @@ def add_graph(subparsers: argparse._SubParsersAction) -> None:
                         metavar="PATH",
                         help="the file to write; its suffix .svg, .png or .pdf picks the "
                              "format (default: graph.svg)")
-    parser.set_defaults(run=run_graph, parser=parser)
+    parser.set_defaults(run=run_graph, parser=parser, memory_hint="use smaller --sizes or --m")
 
 
 def run_graph(args: argparse.Namespace) -> int:

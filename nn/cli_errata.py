@@ -8,7 +8,7 @@ import json
 import shutil
 import textwrap
 
-from .cli_common import add_command
+from .cli_common import add_command, seed
 
 DOCUMENTS = ("000", "001", "002", "003")
 
@@ -37,9 +37,10 @@ def add_errata(subparsers: argparse._SubParsersAction) -> None:
     output.add_argument("--markdown", action="store_true",
                         help="print the whole write-up as Markdown (docs/errata.md) instead")
     output.add_argument("--json", action="store_true", help="print the rows as JSON instead")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=seed, default=0,
                         help="seed of the networks' weights (default: %(default)s)")
-    parser.set_defaults(run=run_errata, parser=parser)
+    parser.set_defaults(run=run_errata, parser=parser,
+                        memory_hint="close other programs and run it again")
 
 
 def run_errata(args: argparse.Namespace) -> int:

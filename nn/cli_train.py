@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +19,13 @@ from .cli_common import (
     CLIError,
     add_command,
     check_loss_fits_output,
+    check_memory,
     fraction,
-    nonnegative_float,
-    nonnegative_int,
     positive_float,
     positive_int,
+    seed,
     sizes,
+    steps,
 )
 
 
@@ -116,15 +119,15 @@ def add_train(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lr", type=positive_float,
                         help="learning rate (default: the data set's, or 0.1 for sgd and 0.01 "
                              "for adam when --optimizer changes the optimizer)")
-    parser.add_argument("--momentum", type=nonnegative_float,
-                        help="momentum of sgd (default: 0)")
-    parser.add_argument("--epochs", type=nonnegative_int,
+    parser.add_argument("--momentum", type=fraction,
+                        help="momentum of sgd, in [0, 1) (default: 0)")
+    parser.add_argument("--epochs", type=steps,
                         help="passes over the training set; 0 only evaluates (with --load)")
     parser.add_argument("--batch-size", type=batch_size, metavar="B",
                         help="examples per step, or 'full' for full-batch gradient descent")
     parser.add_argument("--test-fraction", type=fraction, metavar="F",
                         help="fraction of the examples held out for testing, in [0, 1)")
-    parser.add_argument("--seed", type=int, default=2,
+    parser.add_argument("--seed", type=seed, default=2,
                         help="seed of the weights (np.random.seed style: the course's is 2), "
                              "the shuffling and the test split (default: %(default)s)")
     parser.add_argument("--load", type=Path, metavar="PATH.npz",
@@ -133,7 +136,8 @@ def add_train(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--save", type=npz_path, metavar="PATH.npz",
                         help="save the trained parameters to this file")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(run=run_train, parser=parser)
+    parser.set_defaults(run=run_train, parser=parser,
+                        memory_hint="use smaller --sizes or --batch-size")
 
 
 def load_data(name: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -154,6 +158,17 @@ def targets(labels: np.ndarray, classes: int, loss: str) -> np.ndarray:
     if classes == 2:
         return labels[np.newaxis, :].astype(np.float64)
     return nn.one_hot(labels, classes)
+
+
+def check_writable(path: Path) -> None:
+    """A ``CLIError`` unless ``path``'s folder exists and takes new files."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise CLIError(f"cannot save to {str(path)!r}: the folder {str(folder)!r} does not "
+                       f"exist; create it, or give another --save path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CLIError(f"cannot save to {str(path)!r}: no permission to write in the folder "
+                       f"{str(folder)!r}; give another --save path")
 
 
 def pick(value: object, default: object) -> object:
@@ -179,18 +194,26 @@ def run_train(args: argparse.Namespace) -> int:
     X, labels, classes = load_data(args.data)
     T = targets(labels, classes, loss)
     n_L = 1 if T.ndim == 2 and classes == 2 else classes
+    m = X.shape[1]
+    if test_fraction > 0 and math.ceil(test_fraction * m) >= m:
+        args.parser.error(f"--test-fraction {test_fraction:g} leaves none of the {m} examples of "
+                          f"{args.data} for training: give a smaller fraction")
+    sizes_ = [X.shape[0], *hidden_sizes, n_L]
+    check_memory(args.parser, sizes_, m, f"--sizes {','.join(map(str, hidden_sizes))} on "
+                 f"--data {args.data} ({m} examples)", "use smaller --sizes")
+    if args.save is not None:  # before training, not after it
+        check_writable(args.save)
     if test_fraction > 0:
         X_train, X_test, T_train, T_test = nn.train_test_split(X, T, test_fraction, seed=args.seed)
     else:
         X_train, T_train, X_test, T_test = X, T, None, None
-    sizes_ = [X.shape[0], *hidden_sizes, n_L]
     model = nn.MLP(sizes_, hidden=hidden, output=output, init=pick(args.init, recipe.init),
                    rng=np.random.RandomState(args.seed), retain_grads=False)  # dW, db suffice
     if args.load is not None:
         try:
             nn.load(model, args.load)
-        except FileNotFoundError as error:
-            raise CLIError(str(error)) from None
+        except OSError as error:  # no such file, a folder, no permission
+            raise CLIError(f"{error}: give the --load path of a file nn.save wrote") from None
         except ValueError as error:
             raise CLIError(f"{error}; this network is {sizes_} with {hidden} hidden and "
                            f"{output} output: give the --data, --sizes, --hidden and --output "
@@ -206,10 +229,10 @@ def run_train(args: argparse.Namespace) -> int:
     momentum = args.momentum or 0.0
     optimizer = (nn.optim.SGD(params, lr=lr, momentum=momentum) if optimizer_name == "sgd"
                  else nn.optim.Adam(params, lr=lr))
-    steps = "full batch" if batch is None else f"batches of {batch}"
+    batching = "full batch" if batch is None else f"batches of {batch}"
     extra = f", momentum {momentum:g}" if momentum else ""
     if epochs:
-        print(f"training  {epochs} epochs of {optimizer_name} (lr {lr:g}{extra}), {steps}, "
+        print(f"training  {epochs} epochs of {optimizer_name} (lr {lr:g}{extra}), {batching}, "
               f"loss {loss}")
     else:
         print(f"training  none (--epochs 0): evaluating, loss {loss}")
@@ -223,6 +246,9 @@ def run_train(args: argparse.Namespace) -> int:
         with no_grad():
             prediction = model(X_part)
             J = loss_fn(prediction, T_part).item()
+        if not np.isfinite(J):  # fit saw finite losses; its last step may still overflow
+            raise CLIError(f"the {part} loss after training is {J:g}: the learning rate "
+                           f"{lr:g} may be too large: try a smaller --lr")
         hits = nn.accuracy(prediction, T_part)
         print(f"{part:<5}     loss {J:.6g}, accuracy {100 * hits:.2f} % "
               f"({round(hits * X_part.shape[1])} of {X_part.shape[1]})")

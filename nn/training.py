@@ -1,7 +1,9 @@
-"""``fit``: the training loop (shuffled minibatches, a progress bar, a history); ``accuracy``."""
+"""``fit``: the training loop (shuffled minibatches, a progress bar, a history, a stop at the
+first non-finite loss); ``accuracy``."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 from collections.abc import Callable
@@ -44,6 +46,25 @@ class History:
         return text + ")"
 
 
+class NonFiniteLossError(FloatingPointError):
+    """``fit`` met a loss, or a gradient, that is NaN or infinite; no step applied it.
+
+    Attributes: ``epoch`` and ``step`` (1-based; ``step`` counts minibatches over all epochs),
+    ``loss`` (its value), ``quantity`` (``"loss"``, or ``"gradient"`` when the loss is finite
+    but backward overflowed), ``cause``, ``lr`` (the optimizer's learning rate, or None), and
+    ``history`` (the epochs completed before). ``cause`` is ``"data"`` (the minibatch holds
+    NaN or inf), ``"start"`` (the first step, at the initial parameters) or ``"diverged"``
+    (later: most often a learning rate too large).
+    """
+
+    def __init__(self, message: str, *, epoch: int, step: int, loss: float, quantity: str,
+                 cause: str, lr: float | None, history: History) -> None:
+        super().__init__(message)
+        self.epoch, self.step, self.loss, self.quantity = epoch, step, loss, quantity
+        self.cause = cause
+        self.lr, self.history = lr, history
+
+
 def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss,
         optimizer: Optimizer, epochs: int, batch_size: int | None = None, rng: Rng = None,
         progress: bool = True, *, track_accuracy: bool = False) -> History:
@@ -61,6 +82,13 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
         progress: show a tqdm bar with the loss, on runs longer than a second and only when
             standard error is a terminal.
         track_accuracy: also record ``nn.accuracy`` per epoch in ``history.accuracy``.
+
+    Raises:
+        NonFiniteLossError: (a ``FloatingPointError``) at the first minibatch whose loss, or
+            a parameter's gradient, is NaN or infinite, before ``optimizer.step()``, so the
+            parameters keep the last finite values. The message names the epoch, the step and
+            the value, and says what to try (a smaller learning rate, cleaner data).
+        ValueError: bad shapes, ``epochs`` or ``batch_size``.
     """
     X, Y, m = _check_data(X, Y)
     epochs = _count(epochs, "epochs", 0)
@@ -68,9 +96,10 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
     generator = None if full else as_rng(rng)
     history = History(accuracy=[] if track_accuracy else None)
     show = bool(progress) and bool(getattr(sys.stderr, "isatty", lambda: False)())
+    step = 0
     with tqdm(total=epochs, disable=not show, delay=1.0, unit="epoch", dynamic_ncols=True,
               leave=True) as bar:
-        for _ in range(epochs):
+        for epoch in range(1, epochs + 1):
             if full:
                 batches: Any = ((X, Y),)
             else:
@@ -79,13 +108,21 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
                            for cols in (order[i:i + batch_size] for i in range(0, m, batch_size)))
             total_loss = total_hits = 0.0
             for X_b, Y_b in batches:
+                step += 1
                 optimizer.zero_grad()
                 prediction = model(X_b)
                 J = loss(prediction, Y_b)
+                value = J.item()
+                if not math.isfinite(value):
+                    raise _non_finite("loss", value, epoch, epochs, step, X_b, Y_b,
+                                      optimizer, history)
                 J.backward()
+                if not _finite_gradients(optimizer):  # a finite loss can overflow backward
+                    raise _non_finite("gradient", value, epoch, epochs, step, X_b, Y_b,
+                                      optimizer, history)
                 optimizer.step()
                 size = X_b.shape[1]
-                total_loss += J.item() * size
+                total_loss += value * size
                 if track_accuracy:
                     total_hits += accuracy(prediction, Y_b) * size
             history.loss.append(total_loss / m)
@@ -95,6 +132,36 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)
                 bar.update()
     return history
+
+
+def _finite_gradients(optimizer: Optimizer) -> bool:
+    return all(p.grad is None or np.isfinite(p.grad).all()
+               for p in getattr(optimizer, "params", ()))
+
+
+def _non_finite(quantity: str, value: float, epoch: int, epochs: int, step: int, X_b: np.ndarray,
+                Y_b: np.ndarray, optimizer: Optimizer, history: History) -> NonFiniteLossError:
+    """The error for a non-finite ``quantity`` (loss or gradient), with the likely cause."""
+    lr = getattr(optimizer, "lr", None)
+    target = np.asarray(Y_b)
+    if not np.isfinite(X_b).all() or (target.dtype.kind in "fc" and not np.isfinite(target).all()):
+        cause, hint = "data", ("this minibatch of X or Y holds NaN or inf values: clean or "
+                               "drop those examples")
+    elif step == 1:
+        cause, hint = "start", ("it is so at the initial parameters: check the "
+                                "initialisation, the loss and the targets")
+    else:
+        cause = "diverged"
+        hint = (f"the learning rate {lr:g} may be too large: try a smaller lr"
+                if isinstance(lr, numbers.Real) else "try a smaller learning rate")
+    where = f"epoch {epoch} of {epochs}, step {step}"
+    found = (f"the loss is {value:g}" if quantity == "loss"
+             else f"a gradient is not finite (the loss is {value:g})")
+    done = f"after {step - 1} step{'s' * (step != 2)}" if step > 1 else "the initial ones"
+    message = (f"fit: {found} at {where}; stopped before that step's update, the parameters "
+               f"are {done}; {hint}")
+    return NonFiniteLossError(message, epoch=epoch, step=step, loss=value, quantity=quantity,
+                              cause=cause, lr=lr, history=history)
 
 
 def accuracy(prediction: Tensor | np.ndarray, target: Tensor | np.ndarray) -> float:

@@ -1,11 +1,11 @@
-"""``backprop check``: the comparison table, --json, and exit status 1 on a disagreement."""
+"""``backprop check``: the comparison table, --json, and exit status 3 on a disagreement."""
 
 import json
 
 import pytest
 
 from nn.cli import main
-from nn.closed_form import FORMULATIONS, BackpropResult
+from nn.cli_common import DISAGREE
 
 
 @pytest.mark.parametrize("argv", [
@@ -62,30 +62,16 @@ def test_json_parses_and_carries_the_verdict_and_every_row(capsys):
     assert all(row["passes"] for row in data["rows"])
 
 
-def _scaled(formulation, factor):
-    """``formulation`` with every quantity multiplied by ``factor``: a wrong closed form."""
-    def backprop(cache):
-        right = formulation.backprop(cache)
-        arrays = {key: {l: value * factor for l, value in per_layer.items()}
-                  for key, per_layer in right.arrays.items()}
-        return BackpropResult(right.document, right.formulation, arrays, right.quantities)
-    return formulation._replace(backprop=backprop)
-
-
-@pytest.fixture
-def wrong_rojas(monkeypatch):
-    monkeypatch.setitem(FORMULATIONS, "rojas", _scaled(FORMULATIONS["rojas"], 1.001))
-
-
-def test_a_disagreeing_formulation_gives_exit_status_1(wrong_rojas, capsys):
-    assert main(["check"]) == 1
+def test_a_disagreeing_formulation_gives_its_own_exit_status_3(wrong_rojas, capsys):
+    assert DISAGREE == 3
+    assert main(["check"]) == 3
     out = capsys.readouterr().out
     assert "FAIL" in out
     assert "DISAGREE: rojas differs from autodiff beyond rtol=1e-12, atol=1e-14" in out
 
 
 def test_a_disagreeing_formulation_gives_ok_false_in_json(wrong_rojas, capsys):
-    assert main(["check", "--json"]) == 1
+    assert main(["check", "--json"]) == 3
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is False
     failed = {row["formulation"] for row in data["rows"] if not row["passes"]}
@@ -97,7 +83,7 @@ def test_tolerances_decide_the_exit_status(wrong_rojas, capsys):
     out = capsys.readouterr().out
     assert "OK: rojas, wichmann" in out
     assert "FAIL" not in out  # the table judges with the tolerances given
-    assert main(["check", "--rtol", "1e-4", "--atol", "0"]) == 1
+    assert main(["check", "--rtol", "1e-4", "--atol", "0"]) == 3
 
 
 def test_the_disagreeing_formulation_is_not_blamed_on_others(wrong_rojas, capsys):

@@ -3,6 +3,7 @@ graph (SVG) and the decision boundary (PNG)."""
 
 import re
 
+import numpy as np
 import pytest
 
 import nn
@@ -74,7 +75,7 @@ def test_a_part_that_cannot_be_written_is_reported_and_the_rest_is_written(tmp_p
         raise CLIError("cannot draw graphs: autograd_core.viz is not available")
 
     monkeypatch.setattr(nn.cli_demo, "render_graph", no_drawing)
-    assert main(["demo", "--steps", "1", "--no-progress", "--out", str(tmp_path)]) == 2
+    assert main(["demo", "--steps", "1", "--no-progress", "--out", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert (tmp_path / "decision_boundary.png").read_bytes().startswith(PNG)
     assert not (tmp_path / "graph.svg").exists()
@@ -85,6 +86,59 @@ def test_a_part_that_cannot_be_written_is_reported_and_the_rest_is_written(tmp_p
 def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["demo", "--steps", "1", "--out", str(blocker / "demo")]) == 2
+    assert main(["demo", "--steps", "1", "--out", str(blocker / "demo")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("backprop: error: cannot create the output folder")
+
+
+@pytest.fixture
+def no_files(monkeypatch):
+    """The demo without its drawings and plot: the training and the table only."""
+    monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
+    monkeypatch.setattr(nn.cli_demo, "render_graph", lambda *a, **k: None)
+
+
+def test_a_disagreeing_formulation_gives_exit_status_3(wrong_rojas, no_files, tmp_path,
+                                                       capsys):
+    assert main(["demo", "--steps", "5", "--no-progress", "--out", str(tmp_path)]) == 3
+    out = capsys.readouterr().out
+    assert "FAIL" in out
+    assert "DISAGREE: rojas differs from autodiff beyond rtol=1e-12, atol=1e-14" in out
+    assert "wrote into" in out  # the files are still written
+
+
+def test_a_disagreement_outranks_a_file_not_written(wrong_rojas, tmp_path, monkeypatch, capsys):
+    def no_drawing(*args, **kwargs):
+        raise CLIError("cannot draw graphs")
+
+    monkeypatch.setattr(nn.cli_demo, "render_graph", no_drawing)
+    monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
+    assert main(["demo", "--steps", "1", "--no-progress", "--out", str(tmp_path)]) == 3
+    assert "graph.svg not written" in capsys.readouterr().err
+
+
+def test_nan_in_the_data_stops_training_with_one_line(no_files, tmp_path, monkeypatch, capsys):
+    X, Y = nn.flower()
+    X[0, 7] = np.nan
+    monkeypatch.setattr(nn, "flower", lambda: (X, Y))
+    assert main(["demo", "--steps", "10", "--no-progress", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == ("backprop: error: training stopped: the loss is nan at epoch 1, step 1; "
+                   "the data hold NaN or inf values\n")
+
+
+def test_a_wide_hidden_layer_plots_its_grid_in_parts(tmp_path, monkeypatch):
+    """300 x 300 grid points through n_h units: evaluated in chunks, the same picture."""
+    model = nn.MLP([2, 8, 1], rng=0)
+    X, Y = nn.flower()
+    calls = []
+    real = model.forward
+
+    def counting(A):
+        calls.append(A.shape[1])
+        return real(A)
+
+    monkeypatch.setattr(model, "forward", counting)
+    monkeypatch.setattr(nn.cli_demo, "PLOT_VALUES", 8 * 10_000)
+    nn.cli_demo.plot_decision_boundary(model, X, Y, tmp_path / "b.png", "title")
+    assert calls == [10_000] * 9 and (tmp_path / "b.png").read_bytes().startswith(PNG)

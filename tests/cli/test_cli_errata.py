@@ -3,7 +3,7 @@
 import json
 
 from nn.cli import main
-from nn.closed_form.errata import ERRATA
+from nn.closed_form.errata import ERRATA, NOTES
 
 
 def test_table_lists_every_erratum_with_both_equations_and_numbers(capsys):
@@ -58,4 +58,5 @@ def test_json_parses(capsys):
     data = json.loads(capsys.readouterr().out)
     assert {row["document"] for row in data["errata"]} == {"003 blog"}
     assert all(row["printed_disagrees"] and row["corrected_agrees"] for row in data["errata"])
-    assert data["notes"] == []  # document 003 has no notes
+    blog_notes = [note for note in NOTES if note.document == "003 blog"]
+    assert [note["key"] for note in data["notes"]] == [note.key for note in blog_notes]

@@ -87,7 +87,7 @@ def test_loading_a_file_of_another_network_is_a_clear_error(tmp_path, capsys):
     path = tmp_path / "six.npz"
     assert train(capsys, "--sizes", "6", "--epochs", "1", "--save", str(path))[0] == 0
     status, out, err = train(capsys, "--epochs", "0", "--load", str(path))
-    assert status == 2 and out == ""
+    assert status == 1 and out == ""
     assert err.startswith("backprop: error: nn.load:")
     assert "this network is [2, 4, 1]" in err and "Traceback" not in err
 
@@ -95,26 +95,51 @@ def test_loading_a_file_of_another_network_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.parametrize("content, message", [
     (None, "no such file"),
     (b"not a zip archive", "is not an .npz file"),
+    ("folder", "no such file"),
 ])
 def test_a_missing_or_damaged_load_file_is_a_clear_error(content, message, tmp_path, capsys):
     path = tmp_path / "params.npz"
-    if content is not None:
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
         path.write_bytes(content)
     status, out, err = train(capsys, "--epochs", "0", "--load", str(path))
-    assert status == 2 and out == ""
+    assert status == 1 and out == ""
     assert err.startswith("backprop: error: nn.load:") and message in err
+    assert err.count("\n") == 1
 
 
-def test_unwritable_save_path_is_a_clear_error(tmp_path, capsys):
-    status, _, err = train(capsys, "--epochs", "1", "--save",
-                           str(tmp_path / "no" / "such" / "dir.npz"))
-    assert status == 2 and err.startswith("backprop: error: cannot save to")
+def test_a_save_path_in_a_missing_folder_is_refused_before_training(tmp_path, capsys):
+    path = tmp_path / "no" / "such" / "dir.npz"
+    status, out, err = train(capsys, "--epochs", "1", "--save", str(path))
+    assert status == 1 and out == ""  # nothing trained for nothing
+    assert err == (f"backprop: error: cannot save to {str(path)!r}: the folder "
+                   f"{str(path.parent)!r} does not exist; create it, or give another --save "
+                   f"path\n")
+
+
+def test_a_save_that_fails_after_training_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "taken.npz"
+    path.mkdir()  # a folder where the file should go: the final rename fails
+    status, _, err = train(capsys, "--epochs", "1", "--save", str(path))
+    assert status == 1 and err.startswith(f"backprop: error: cannot save to {str(path)!r}")
+    assert err.count("\n") == 1
+
+
+def test_a_diverging_learning_rate_stops_with_one_line_and_exit_status_1(capsys):
+    status, out, err = train(capsys, "--data", "moons", "--loss", "mse", "--output", "identity",
+                             "--lr", "1e6", "--epochs", "100")
+    assert status == 1
+    assert "train     loss" not in out  # no results from a run that failed
+    assert re.fullmatch(r"backprop: error: training stopped: the loss is (inf|nan) at epoch "
+                        r"(\d+), step \2; the learning rate 1e\+06 may be too large: try a "
+                        r"smaller --lr\n", err), err
 
 
 def test_digits_without_scikit_learn_names_the_extra(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # as if not installed
     status, out, err = train(capsys, "--data", "digits", "--epochs", "1")
-    assert status == 2 and out == ""
+    assert status == 1 and out == ""
     assert err.startswith("backprop: error: --data digits:")
     assert "pip install 'autograd-core[digits]'" in err
 

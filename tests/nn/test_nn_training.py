@@ -209,6 +209,98 @@ def test_fit_refuses_bad_arguments(kwargs, message):
                nn.optim.SGD(model.parameters(), lr=0.1), progress=False, **arguments)
 
 
+# ---------------------------------------------------------------- non-finite losses
+
+
+def params_of(model):
+    return [p.data.copy() for p in model.parameters()]
+
+
+def diverging_fit(epochs=100, **kwargs):
+    """mse on an identity output with lr=1e6: the loss overflows to inf within 30 epochs."""
+    X, Y = nn.xor(m=40)
+    model = nn.MLP([2, 4, 1], output="identity", rng=0)
+    optimizer = nn.optim.SGD(model.parameters(), lr=1e6)
+    with pytest.raises(FloatingPointError) as caught:
+        nn.fit(model, X, Y, nn.mse, optimizer, epochs, progress=False, **kwargs)
+    return model, caught.value
+
+
+def test_a_diverging_learning_rate_stops_at_the_first_non_finite_loss():
+    model, error = diverging_fit()
+    assert isinstance(error, training.NonFiniteLossError)
+    assert error.quantity == "loss" and error.cause == "diverged" and error.lr == 1e6
+    assert not np.isfinite(error.loss) and 1 < error.epoch == error.step <= 100
+    assert len(error.history) == error.epoch - 1  # the epochs completed
+    assert np.isfinite(error.history.loss).all()
+    message = str(error)
+    assert message.startswith(f"fit: the loss is {error.loss:g} at epoch {error.epoch} of 100, "
+                              f"step {error.step}; stopped before that step's update")
+    assert "the learning rate 1e+06 may be too large: try a smaller lr" in message
+
+
+def test_the_non_finite_step_is_not_applied():
+    """The parameters are those after the last finite step: the same as a run that stops
+    there, and finite."""
+    model, error = diverging_fit()
+    assert all(np.isfinite(p).all() for p in params_of(model))
+    X, Y = nn.xor(m=40)
+    again = nn.MLP([2, 4, 1], output="identity", rng=0)
+    nn.fit(again, X, Y, nn.mse, nn.optim.SGD(again.parameters(), lr=1e6), error.epoch - 1,
+           progress=False)
+    for got, expected in zip(params_of(model), params_of(again)):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_nan_in_the_data_is_named_as_the_cause_at_its_minibatch():
+    X, Y = nn.xor(m=40)
+    X[1, 17] = np.nan
+    model = nn.MLP([2, 4, 1], rng=0)
+    before = params_of(model)
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(training.NonFiniteLossError) as caught:
+        nn.fit(model, X, Y, nn.binary_cross_entropy, optimizer, 5, batch_size=8, rng=0,
+               progress=False)
+    error = caught.value
+    assert error.cause == "data" and error.epoch == 1 and 1 <= error.step <= 5
+    assert f"at epoch 1 of 5, step {error.step};" in str(error)
+    assert "this minibatch of X or Y holds NaN or inf values" in str(error)
+    assert all(np.isfinite(p).all() for p in params_of(model))
+    if error.step == 1:
+        for got, expected in zip(params_of(model), before):
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_nan_targets_at_the_first_step_leave_the_initial_parameters():
+    X, Y = nn.xor(m=8)
+    Y[0, 0] = np.nan
+    model = nn.MLP([2, 3, 1], output="identity", rng=0)
+    before = params_of(model)
+    with pytest.raises(training.NonFiniteLossError, match=r"step 1; .*are the initial ones"):
+        nn.fit(model, X, Y, nn.mse, nn.optim.Adam(model.parameters()), 3, progress=False)
+    for got, expected in zip(params_of(model), before):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_finite_loss_with_a_non_finite_gradient_stops_before_the_step():
+    """sqrt at 0 is finite, its derivative is not: backward gives NaN gradients."""
+    X, Y = nn.xor(m=8)
+    model = nn.MLP([2, 3, 1], rng=0)
+    before = params_of(model)
+
+    def root_of_zero(prediction, target):
+        return (prediction * 0.0).sum().sqrt()
+
+    with pytest.raises(training.NonFiniteLossError) as caught:
+        nn.fit(model, X, Y, root_of_zero, nn.optim.SGD(model.parameters(), lr=0.1), 2,
+               progress=False)
+    assert caught.value.quantity == "gradient" and caught.value.loss == 0.0
+    assert caught.value.cause == "start"  # the first step, with finite data
+    assert str(caught.value).startswith("fit: a gradient is not finite (the loss is 0)")
+    for got, expected in zip(params_of(model), before):
+        np.testing.assert_array_equal(got, expected)
+
+
 # ---------------------------------------------------------------- end to end
 
 

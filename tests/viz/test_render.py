@@ -54,6 +54,13 @@ def test_render_takes_a_drawing_too(net, tmp_path, no_system_graphviz):
     assert viz.render(source, tmp_path / "s.pdf").read_bytes().startswith(MAGIC["pdf"])
 
 
+@pytest.mark.parametrize("max_nodes", [0, -5, 2.5, True, "many"])
+def test_max_nodes_must_be_a_positive_integer_or_none(net, tmp_path, max_nodes):
+    with pytest.raises(ValueError, match=rf"render: max_nodes must be a positive integer or "
+                                         rf"None, got {max_nodes!r}"):
+        viz.render(net.J, tmp_path / "g.svg", max_nodes=max_nodes)
+
+
 def png_width(data: bytes) -> int:
     return struct.unpack(">I", data[16:20])[0]
 
