@@ -1,0 +1,202 @@
+"""The backward pass, step by step: what the engine does at each node, recorded.
+
+``steps(J)`` mirrors ``engine.backward`` exactly (the same heap in reverse recording order,
+the same rules on the same saved values, the same unbroadcasting and the same shortcut for
+a fused loss of a sigmoid), without freeing the graph or touching any ``.grad``. Each
+``Step`` holds the node, the gradient arriving at it, its rules in the documents' notation
+(``dW[2] = dZ[2] (A[1])ᵀ``) and each input's contribution, with ``+=`` where a tensor used
+more than once receives a further one. ``Steps.grads()`` replays the sums: bit for bit what
+``J.backward()`` writes into ``.grad``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from heapq import heappop, heappush
+from typing import Any
+
+import numpy as np
+
+from .. import engine
+from ..ops import AddMM
+from ._graph import Graph, gradient_names, rules
+
+MAX_STEPS = 2000  # more nodes than a lecture can watch
+
+
+@dataclass
+class Contribution:
+    """One input's share of a step: ``grad`` flows to ``target``; ``accumulated`` when the
+    target already had a gradient (``+=``), ``total`` its sum after this contribution."""
+
+    target: Any
+    name: str
+    grad: np.ndarray
+    accumulated: bool
+    total: np.ndarray
+
+
+@dataclass
+class Step:
+    """The engine at one node: the gradient ``grad`` arriving, the rules it runs."""
+
+    number: int
+    node: Any
+    name: str
+    grad_name: str
+    op: str
+    grad: np.ndarray
+    rules: list[str]
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+class Steps(list):
+    """The recorded steps, in the order the engine processes nodes."""
+
+    def __init__(self, items: list[Step], graph: Graph, leaves: dict[Any, np.ndarray]) -> None:
+        super().__init__(items)
+        self.graph = graph
+        self.leaves = leaves
+
+    def grads(self) -> dict[Any, np.ndarray]:
+        """Each leaf's gradient, replayed from the contributions in the recorded order."""
+        totals: dict[Any, np.ndarray] = {}
+        for step in self:
+            for c in step.contributions:
+                totals[c.target] = totals[c.target] + c.grad if c.target in totals else c.grad
+        return {t: g for t, g in totals.items() if t._op is None}
+
+    def __str__(self) -> str:
+        return format_steps(self)
+
+
+def _name(graph: Graph, t: Any) -> str:
+    i = graph.index.get(t)
+    return graph.names[i].text if i is not None else "?"
+
+
+def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Steps:
+    """Run backward from ``J`` as the engine does and record every step; no ``.grad`` is
+    written and the graph is kept. ``grad``: d loss/dJ (needed unless ``J`` has one element).
+    Raises ``ValueError`` for a graph over ``max_steps`` ops and ``RuntimeError`` for a freed
+    graph."""
+    if not getattr(J, "requires_grad", False) or getattr(J, "_op", None) is None:
+        raise ValueError("steps: J was not computed from tensors that require grad; there is "
+                         "no backward pass to watch")
+    data = J._data
+    if grad is None:
+        if math.prod(J.shape) != 1:
+            raise ValueError(f"steps: J has shape {J.shape}; pass grad= (dJ, same shape) for a "
+                             f"non-scalar, or reduce it first (J.sum())")
+        seed = np.ones_like(data)
+    else:
+        seed = np.asarray(grad, dtype=data.dtype)
+        if seed.shape != data.shape:
+            raise ValueError(f"steps: grad has shape {seed.shape}, J has shape {J.shape}")
+    count = _count_ops(J, max_steps)
+    if max_steps is not None and count > max_steps:
+        raise ValueError(f"steps: the graph has over {max_steps:,} ops, too many to watch; use "
+                         f"a smaller network (fewer units, fewer examples) or draw part of it "
+                         f"(max_ops=), or pass max_steps=None")
+    graph = Graph(J)
+    gnames, _ = gradient_names(graph)
+
+    def gname(t: Any) -> str:
+        i = graph.index.get(t)
+        return (gnames[i] if i is not None and gnames[i] else None) or f"d{_name(graph, t)}"
+
+    grads: dict[Any, np.ndarray] = {J: seed}
+    shared = {id(seed)}
+    heap: list[tuple[int, Any]] = [(-J._stamp, J)]
+    out: list[Step] = []
+    while heap:
+        node = heappop(heap)[1]
+        op = node._op
+        g = grads.pop(node)
+        saved = node._saved
+        if saved is engine.FREED:
+            engine._refuse_freed(node, op)
+        step = Step(len(out) + 1, node, _name(graph, node), gname(node), op.name, np.array(g),
+                    _rules(graph, gnames, node))
+        parents, rls = node._parents, op.vjp
+        if op.shortcut is not None:
+            parents, rls = _shortcut(node, op)
+        for p, rule in zip(parents, rls, strict=False):
+            if not p.requires_grad:
+                continue
+            pg = rule(g, *saved)
+            if pg is g:
+                shared.add(id(g))
+            pdata = p._data
+            if pg.shape != pdata.shape or pg.dtype is not pdata.dtype:
+                pg = engine._fit(pg, p, node, op)
+            contribution = np.array(pg)
+            accumulated = p in grads
+            if accumulated:
+                grads[p] = engine._accumulate(grads[p], pg, shared)
+            else:
+                grads[p] = pg
+                if p._op is not None:
+                    heappush(heap, (-p._stamp, p))
+            step.contributions.append(Contribution(p, gname(p), contribution, accumulated,
+                                                   np.array(grads[p])))
+        out.append(step)
+    return Steps(out, graph, {t: np.array(g) for t, g in grads.items()})
+
+
+def _shortcut(node: Any, op: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """``engine._shortcut`` without its side effects (the kept gradient of a retaining y)."""
+    y = node._parents[0]
+    through, rule = op.shortcut
+    if y._op is not through:
+        return node._parents, op.vjp
+    return (y._parents[0], *node._parents[1:]), (rule, *op.vjp[1:])
+
+
+def _rules(graph: Graph, gnames: list[str | None], node: Any) -> list[str]:
+    i = graph.index.get(node)
+    if i is None:
+        return []
+    lines = rules(graph, gnames, i)
+    if node._op is AddMM:  # drawn as Z = (W A) + b: the product's rules too
+        product = graph.tensors[i].parents[0]
+        if product in graph.index and product.requires_grad:
+            lines = lines + rules(graph, gnames, graph.index[product])
+    return lines
+
+
+def _count_ops(J: Any, limit: int | None) -> int:
+    seen, stack = {J}, [J]
+    while stack:
+        t = stack.pop()
+        for p in t._parents:
+            if p not in seen and p._op is not None:
+                seen.add(p)
+                stack.append(p)
+                if limit is not None and len(seen) > limit:
+                    return len(seen)
+    return len(seen)
+
+
+def summary(a: np.ndarray, small: int = 12) -> str:
+    """Values of a small array, the norm of a large one."""
+    a = np.asarray(a)
+    if a.size <= small:
+        return np.array2string(a, precision=4, suppress_small=True, separator=", ",
+                               max_line_width=100).replace("\n", " ")
+    return f"‖·‖ = {float(np.linalg.norm(a)):.6g}"
+
+
+def format_steps(recorded: Steps) -> str:
+    """The numbered steps as text: node, arriving gradient, rules, contributions."""
+    lines = []
+    for s in recorded:
+        lines.append(f"step {s.number}: {s.op} → {s.name}   {s.grad_name} {s.grad.shape} = "
+                     f"{summary(s.grad)}")
+        for r in s.rules:
+            lines.append(f"    {r}")
+        for c in s.contributions:
+            sign = "+=" if c.accumulated else "="
+            lines.append(f"    {c.name} {sign} {summary(c.grad)}  {c.grad.shape}")
+    return "\n".join(lines)
