@@ -251,7 +251,8 @@ def _read_header(stream: _Bounded, member: str, name: str,
         with warnings.catch_warnings():  # NumPy warns about Python 2 era headers it repairs
             warnings.simplefilter("ignore")
             shape, fortran, dtype = readers[version](stream, max_header_size=_HEADER_ALLOWANCE)
-    except (ValueError, TypeError, OverflowError, RecursionError) as err:
+    except Exception as err:  # noqa: BLE001 - an untrusted header: NumPy's parser may raise
+        # SyntaxError or tokenize's TokenError as well as ValueError; each means "damaged"
         raise _Refused(f"member {member!r} has a damaged .npy header: "
                        f"{type(err).__name__}: {str(err)[:200]}") from None
     if dtype.hasobject:

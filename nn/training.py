@@ -103,6 +103,7 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
             if full:
                 batches: Any = ((X, Y),)
             else:
+                assert generator is not None and batch_size is not None  # set when not full
                 order = generator.permutation(m)
                 batches = ((X[:, cols], Y[..., cols])
                            for cols in (order[i:i + batch_size] for i in range(0, m, batch_size)))
@@ -126,7 +127,7 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
                 if track_accuracy:
                     total_hits += accuracy(prediction, Y_b) * size
             history.loss.append(total_loss / m)
-            if track_accuracy:
+            if history.accuracy is not None:
                 history.accuracy.append(total_hits / m)
             if show:
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)

@@ -16,18 +16,19 @@
     2    usage error: a bad option or combination of options (argparse), including a network
          too large for memory (checked before anything is allocated)
     3    ``check`` or ``demo``: an applicable closed-form formulation disagrees with autodiff
+    4    ``check``: no requested formulation applies to the network and loss (nothing compared)
     130  interrupted (Ctrl-C)
 
 The rule for the user: never a traceback for what they can fix, one line
 ``backprop: error: ...`` saying what to do. Option values are checked by argparse (``type=``
-functions in ``cli_common``); ``main`` turns the expected failures that remain (``CLIError``,
+functions in ``common``); ``main`` turns the expected failures that remain (``CLIError``,
 ``nn.training.NonFiniteLossError``, ``MemoryError``, ``OSError``, an output encoding that
 cannot print, and ``ValueError`` from the library, which means an option combination the
 checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
-The subcommands live in ``cli_demo``, ``cli_check`` (check, graph), ``cli_errata`` and
-``cli_train``; ``cli_common`` holds what they share.
+The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
+``errata``, ``train``); ``common`` holds the options and checks they share.
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ from collections.abc import Sequence
 
 from autograd_core import __version__
 
-from .cli_check import add_check, add_graph
-from .cli_common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
-from .cli_demo import add_demo
-from .cli_errata import add_errata
-from .cli_train import add_train
-from .training import NonFiniteLossError
+from ..training import NonFiniteLossError
+from .check import add_check
+from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
+from .demo import add_demo
+from .errata import add_errata
+from .graph import add_graph
+from .train import add_train
 
 __all__ = ["build_parser", "main"]
 

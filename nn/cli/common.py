@@ -22,9 +22,10 @@ import nn
 
 PROG = "backprop"
 
-OK, FAILURE, USAGE, DISAGREE = 0, 1, 2, 3
+OK, FAILURE, USAGE, DISAGREE, NOTHING_COMPARED = 0, 1, 2, 3, 4
 """Exit statuses: success; a failure (a file, memory, a non-finite loss, a missing package);
-a usage error (argparse's own status); a closed-form formulation that disagrees with autodiff."""
+a usage error (argparse's own status); a closed-form formulation that disagrees with autodiff;
+``check`` found no requested formulation that applies, so nothing was compared."""
 
 MAX_SEED = 2**32 - 1  # np.random.RandomState's range (default_rng takes more): one rule for all
 MAX_LAYERS = 1_000  # 1,000 layers draw in 8 s, 3,000 in over a minute; the documents' have 2-4
@@ -69,6 +70,8 @@ def exit_statuses(disagree: bool = False, who: str = "") -> str:
     if disagree:
         rows.append((DISAGREE, f"{who}an applicable closed-form formulation disagrees with "
                                f"autodiff"))
+        rows.append((NOTHING_COMPARED, "check: no requested formulation applies to the "
+                                       "network and loss: nothing was compared"))
     rows.append((130, "interrupted (Ctrl-C)"))
     return "exit status:\n" + "\n".join(f"  {code:<3} {text}" for code, text in rows)
 
@@ -268,8 +271,9 @@ def random_network(args: argparse.Namespace) -> tuple[nn.MLP, np.ndarray, np.nda
 
 
 def describe_network(args: argparse.Namespace) -> str:
-    return (f"MLP {args.sizes}, hidden {args.hidden}, output {args.output}, loss {args.loss}, "
-            f"m = {args.m}, seed {args.seed}")
+    layers = (f"hidden {args.hidden}, output {args.output}" if len(args.sizes) > 2
+              else f"output {args.output} (no hidden layer)")
+    return f"MLP {args.sizes}, {layers}, loss {args.loss}, m = {args.m}, seed {args.seed}"
 
 
 # --------------------------------------------------------------------------- optional parts

@@ -19,7 +19,9 @@ import numpy as np
 import nn
 from autograd_core import no_grad
 
-from .cli_common import (
+from ..closed_form import compare
+from ..closed_form.compare import ATOL, RTOL
+from .common import (
     DISAGREE,
     FAILURE,
     OK,
@@ -32,8 +34,6 @@ from .cli_common import (
     seed,
     steps,
 )
-from .closed_form import compare
-from .closed_form.compare import ATOL, RTOL
 
 MAX_HIDDEN_UNITS = 10_000  # wider only slows the training (400 points in the plane)
 PLOT_VALUES = 1 << 22  # hidden values per chunk of the plot's grid: memory stays ~32 MB
@@ -130,8 +130,8 @@ def run_demo(args: argparse.Namespace) -> int:
     width = max(map(len, FILES))
     for name in written:
         print(f"  {name:<{width}}  {FILES[name]}")
-    for error in errors:
-        print(f"backprop: error: {error}", file=sys.stderr)
+    for problem in errors:
+        print(f"backprop: error: {problem}", file=sys.stderr)
     if not agree:  # the graver news: the check failed, whatever was written
         return DISAGREE
     return FAILURE if errors else OK

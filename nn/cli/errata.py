@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import textwrap
 
-from .cli_common import add_command, seed
+from .common import add_command, seed
 
 DOCUMENTS = ("000", "001", "002", "003")
 
@@ -44,8 +45,8 @@ def add_errata(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_errata(args: argparse.Namespace) -> int:
-    from .closed_form.errata import ERRATA, NOTES
-    from .closed_form.errata.report import NETWORKS, evidence, render_markdown
+    from ..closed_form.errata import ERRATA, NOTES, note_evidence, summary
+    from ..closed_form.errata.report import NETWORKS, evidence, render_markdown
 
     if args.markdown:
         if args.documents or args.notes:
@@ -68,11 +69,10 @@ def run_errata(args: argparse.Namespace) -> int:
         if network.name in used:
             print(f"network {network.name}: {network.description.replace('`', '')}")
     print()
-    header = ("erratum", "equation", "quantity", "net", "printed vs autodiff",
+    header = ("erratum", "kind", "equation", "quantity", "net", "printed vs autodiff",
               "corrected vs autodiff")
-    rows = [(item.key, item.erratum.location + ("" if item.erratum.certain else " (ambiguous)"),
-             item.target, item.network.name, item.printed_text(), item.corrected_text())
-            for item in items]
+    rows = [(item.key, item.kind, item.erratum.location, item.target, item.network.name,
+             item.printed_text(), item.corrected_text()) for item in items]
     widths = [max(len(cells[i]) for cells in (header, *rows)) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:
@@ -82,24 +82,69 @@ def run_errata(args: argparse.Namespace) -> int:
     for item, cells in zip(items, rows):
         if item.erratum.document != document:
             document = item.erratum.document
-            count = sum(i.erratum.document == document for i in items)
-            print(f"{document}: {count} errat{'um' if count == 1 else 'a'}")
+            mine = [i for i in items if i.erratum.document == document]
+            kinds = ", ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in (
+                ("typo", sum(i.kind == "typo" for i in mine)),
+                ("ambiguity", sum(i.kind == "ambiguity" for i in mine))) if n)
+            print(f"{document}: {kinds}")
             print(f"  {line(header)}")
             print(f"  {line(tuple('-' * w for w in widths))}")
         print(f"  {line(cells)}")
         for label, latex in (("printed  ", item.erratum.printed),
                              ("corrected", item.erratum.corrected)):
-            print(textwrap.fill(latex, max(width, 60), initial_indent=f"      {label}  ",
-                                subsequent_indent=" " * 17, break_long_words=False,
-                                break_on_hyphens=False))
+            print(textwrap.fill(unicode_math(latex), max(width, 60),
+                                initial_indent=f"      {label}  ", subsequent_indent=" " * 17,
+                                break_long_words=False, break_on_hyphens=False))
     print()
-    disagree = sum(item.disagrees for item in items)
-    agree = sum(item.agrees for item in items)
-    print(f"{len(items)} errata: {disagree} printed forms disagree with autodiff (rel. error "
-          f"> 1e-3, a wrong shape, or no value); {agree} corrected forms agree (<= 1e-12)")
+    print("printed/corrected vs autodiff: the relative error max|form − autodiff| / "
+          "max|autodiff|, a factor when the form is a multiple of autodiff, or why it has no "
+          "value")
+    shown = [note for note in NOTES if note.document[:3] in wanted]
+    print(summary(items, shown, note_evidence(args.seed, shown)))
     if notes:
         print()
-        print(f"{len(notes)} notes (slips that change no value, not evaluated):")
+        print(f"{len(notes)} notes (slips that change no value):")
         for note in notes:
-            print(f"  {note.document}, {note.location}: {note.explanation}")
+            print(f"  {note.document}, {note.location} [{note.key}]: {note.explanation}")
     return 0
+
+
+_MACROS = [(r"\leftarrow", "←"), (r"\left", ""), (r"\right", ""), (r"\odot", "⊙"),
+           (r"\cdots", "⋯"), (r"\cdot", "·"), (r"\ldots", "…"), (r"\dots", "…"),
+           (r"\partial", "∂"), (r"\sum", "Σ"), (r"\Delta", "Δ"), (r"\delta", "δ"),
+           (r"\sigma", "σ"), (r"\alpha", "α"), (r"\Theta", "Θ"), (r"\theta", "θ"),
+           (r"\times", "×"), (r"\prime", "′"), (r"\log", "log "), (r"\exp", "exp "),
+           (r"\diag", "diag "), (r"\vdots", "⋮"), (r"\ddots", "⋱"), (r"\quad", "  "),
+           (r"\limits", ""), (r"\,", " "), (r"\;", " ")]
+_WRAPPERS = re.compile(r"\\(?:mathcal|mathrm|mathbf|text|operatorname|bf)\s*\{([^{}]*)\}")
+
+
+def _script(match: re.Match) -> str:
+    body = match.group(2)
+    simple = len(body) == 1 or body.startswith("(") and body.endswith(")")
+    return match.group(1) + (body if simple else f"({body})")
+
+
+def _frac(match: re.Match) -> str:
+    parts = [p.strip() for p in match.groups()]
+    return "/".join(p if re.fullmatch(r"[\w.]+", p) else f"({p})" for p in parts)
+
+
+def unicode_math(latex: str) -> str:
+    """LaTeX as a terminal shows it: Greek letters and operators in Unicode, ``\\frac{a}{b}``
+    as ``(a)/(b)``, ``^t`` as ``ᵀ``, matrices in brackets; ``_`` and ``^`` stay."""
+    text = latex.replace("\\{", "\x01").replace("\\}", "\x02")  # literal braces, kept
+    text = re.sub(r"\\begin\{[pb]?matrix\}", "[", text)
+    text = re.sub(r"\\end\{[pb]?matrix\}", "]", text).replace("&", ",").replace("\\\\", ";")
+    text = re.sub(r"\^\{t\}|\^t(?![A-Za-z])", "ᵀ", text)
+    for _ in range(8):  # innermost braces first, until nothing changes
+        new = _WRAPPERS.sub(r"\1", re.sub(r"([_^])\{([^{}]*)\}", _script, text))
+        new = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", _frac, new)
+        if new == text:
+            break
+        text = new
+    for macro, symbol in _MACROS:
+        tail = r"(?![A-Za-z])\s*" if macro[-1].isalpha() else ""
+        text = re.sub(re.escape(macro) + tail, symbol, text)
+    text = text.replace("{", "").replace("}", "").replace("\x01", "{").replace("\x02", "}")
+    return re.sub(r"\s+", " ", text).strip()

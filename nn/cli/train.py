@@ -7,13 +7,14 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 import nn
 from autograd_core import no_grad
 
-from .cli_common import (
+from .common import (
     ACTIVATION_NAMES,
     LOSSES,
     CLIError,
@@ -171,7 +172,10 @@ def check_writable(path: Path) -> None:
                        f"{str(folder)!r}; give another --save path")
 
 
-def pick(value: object, default: object) -> object:
+T_ = TypeVar("T_")
+
+
+def pick(value: Any, default: T_) -> T_:
     """The option's value if it was given, else the default."""
     return default if value is None else value
 
@@ -249,7 +253,7 @@ def run_train(args: argparse.Namespace) -> int:
         if not np.isfinite(J):  # fit saw finite losses; its last step may still overflow
             raise CLIError(f"the {part} loss after training is {J:g}: the learning rate "
                            f"{lr:g} may be too large: try a smaller --lr")
-        hits = nn.accuracy(prediction, T_part)
+        hits = nn.accuracy(prediction, T_part)  # type: ignore[arg-type]  # skipped if None
         print(f"{part:<5}     loss {J:.6g}, accuracy {100 * hits:.2f} % "
               f"({round(hits * X_part.shape[1])} of {X_part.shape[1]})")
     if args.save is not None:

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from nn.cli import main
-from nn.cli_common import DISAGREE
+from nn.cli.common import DISAGREE
 
 
 @pytest.mark.parametrize("argv", [
@@ -46,9 +46,10 @@ def test_formulation_option_restricts_the_comparison(capsys):
 
 
 def test_no_applicable_formulation_compares_nothing_and_says_so(capsys):
-    assert main(["check", "--formulation", "zhang"]) == 0  # zhang needs mse
+    assert main(["check", "--formulation", "zhang"]) == 4  # zhang needs mse: its own status
     captured = capsys.readouterr()
     assert "nothing was compared" in captured.err
+    assert main(["check", "--formulation", "zhang", "--json"]) == 4
 
 
 def test_json_parses_and_carries_the_verdict_and_every_row(capsys):

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import nn
-import nn.cli_demo
+import nn.cli.demo
 from nn.cli import main
-from nn.cli_common import CLIError
+from nn.cli.common import CLIError
 
 pytest.importorskip("autograd_core.viz", reason="autograd_core.viz (the drawings) is not there")
 pytest.importorskip("matplotlib", reason="the decision-boundary plot needs matplotlib")
@@ -61,8 +61,8 @@ def test_demo_with_the_defaults_reaches_the_courses_accuracy(tmp_path, capsys, m
 
 
 def test_progress_bar_is_on_unless_asked_off(tmp_path, monkeypatch, capsys, progress_seen):
-    monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
-    monkeypatch.setattr(nn.cli_demo, "render_graph", lambda *a, **k: None)
+    monkeypatch.setattr(nn.cli.demo, "plot_decision_boundary", lambda *a: None)
+    monkeypatch.setattr(nn.cli.demo, "render_graph", lambda *a, **k: None)
     assert main(["demo", "--steps", "1", "--out", str(tmp_path)]) == 0
     assert main(["demo", "--steps", "1", "--out", str(tmp_path), "--no-progress"]) == 0
     assert progress_seen == [True, False]
@@ -74,7 +74,7 @@ def test_a_part_that_cannot_be_written_is_reported_and_the_rest_is_written(tmp_p
     def no_drawing(*args, **kwargs):
         raise CLIError("cannot draw graphs: autograd_core.viz is not available")
 
-    monkeypatch.setattr(nn.cli_demo, "render_graph", no_drawing)
+    monkeypatch.setattr(nn.cli.demo, "render_graph", no_drawing)
     assert main(["demo", "--steps", "1", "--no-progress", "--out", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert (tmp_path / "decision_boundary.png").read_bytes().startswith(PNG)
@@ -94,8 +94,8 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path, capsys)
 @pytest.fixture
 def no_files(monkeypatch):
     """The demo without its drawings and plot: the training and the table only."""
-    monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
-    monkeypatch.setattr(nn.cli_demo, "render_graph", lambda *a, **k: None)
+    monkeypatch.setattr(nn.cli.demo, "plot_decision_boundary", lambda *a: None)
+    monkeypatch.setattr(nn.cli.demo, "render_graph", lambda *a, **k: None)
 
 
 def test_a_disagreeing_formulation_gives_exit_status_3(wrong_rojas, no_files, tmp_path,
@@ -111,8 +111,8 @@ def test_a_disagreement_outranks_a_file_not_written(wrong_rojas, tmp_path, monke
     def no_drawing(*args, **kwargs):
         raise CLIError("cannot draw graphs")
 
-    monkeypatch.setattr(nn.cli_demo, "render_graph", no_drawing)
-    monkeypatch.setattr(nn.cli_demo, "plot_decision_boundary", lambda *a: None)
+    monkeypatch.setattr(nn.cli.demo, "render_graph", no_drawing)
+    monkeypatch.setattr(nn.cli.demo, "plot_decision_boundary", lambda *a: None)
     assert main(["demo", "--steps", "1", "--no-progress", "--out", str(tmp_path)]) == 3
     assert "graph.svg not written" in capsys.readouterr().err
 
@@ -139,6 +139,6 @@ def test_a_wide_hidden_layer_plots_its_grid_in_parts(tmp_path, monkeypatch):
         return real(A)
 
     monkeypatch.setattr(model, "forward", counting)
-    monkeypatch.setattr(nn.cli_demo, "PLOT_VALUES", 8 * 10_000)
-    nn.cli_demo.plot_decision_boundary(model, X, Y, tmp_path / "b.png", "title")
+    monkeypatch.setattr(nn.cli.demo, "PLOT_VALUES", 8 * 10_000)
+    nn.cli.demo.plot_decision_boundary(model, X, Y, tmp_path / "b.png", "title")
     assert calls == [10_000] * 9 and (tmp_path / "b.png").read_bytes().startswith(PNG)

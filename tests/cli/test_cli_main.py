@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 import nn
-import nn.cli_check
-import nn.cli_common
-import nn.cli_demo
-import nn.cli_train
+import nn.cli.check
+import nn.cli.common
+import nn.cli.demo
+import nn.cli.graph
+import nn.cli.train
 import nn.closed_form.errata.report
 from nn.cli import build_parser, main
 from nn.training import History, NonFiniteLossError
@@ -168,9 +169,9 @@ def test_the_module_docstring_documents_the_exit_statuses():
 
 # a function each command calls early, made to fail: (module, attribute)
 FIRST_CALL = {
-    "check": (nn.cli_check, "random_network"),
-    "graph": (nn.cli_check, "random_network"),
-    "train": (nn.cli_train, "load_data"),
+    "check": (nn.cli.check, "random_network"),
+    "graph": (nn.cli.graph, "random_network"),
+    "train": (nn.cli.train, "load_data"),
     "demo": (nn, "flower"),
     "errata": (nn.closed_form.errata.report, "evidence"),
 }
@@ -219,7 +220,7 @@ def test_out_of_memory_says_what_to_make_smaller(command, hint, monkeypatch, tmp
 def test_a_real_allocation_failure_is_one_line(monkeypatch, capsys):
     """With the memory check lifted, NumPy's own ArrayMemoryError (80 petabytes, more than
     any address space) reaches main and becomes one line."""
-    monkeypatch.setattr(nn.cli_common, "MAX_VALUES", 10**30)
+    monkeypatch.setattr(nn.cli.common, "MAX_VALUES", 10**30)
     assert main(["check", "--sizes", "100000000,100000000", "--m", "1"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("backprop: error: out of memory (Unable to allocate ")
@@ -250,7 +251,7 @@ def test_an_output_encoding_that_cannot_print_is_one_line(monkeypatch, capsys):
     def unprintable(*args, **kwargs):
         "→".encode("ascii")
 
-    monkeypatch.setattr(nn.cli_check, "random_network", unprintable)
+    monkeypatch.setattr(nn.cli.check, "random_network", unprintable)
     assert main(["check"]) == 1
     assert capsys.readouterr().err == ("backprop: error: cannot print in this output's encoding "
                                        "(ascii): set PYTHONIOENCODING=utf-8\n")
@@ -261,7 +262,7 @@ def test_a_bug_keeps_its_traceback(monkeypatch):
     def bug(*args, **kwargs):
         raise TypeError("a bug")
 
-    monkeypatch.setattr(nn.cli_check, "random_network", bug)
+    monkeypatch.setattr(nn.cli.check, "random_network", bug)
     with pytest.raises(TypeError, match="a bug"):
         main(["check"])
 

@@ -448,3 +448,28 @@ def test_a_pickle_never_runs(tmp_path):
     with pytest.raises(ValueError):
         nn.load(model(), tmp_path / "evil.npz")
     assert not marker.exists()
+
+
+def test_a_header_numpy_cannot_even_tokenize_is_refused_as_damaged(tmp_path):
+    """Found by the fuzz test: NumPy's header parser raised SyntaxError, not ValueError."""
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    model = nn.MLP([3, 4, 1], rng=0)
+    path = tmp_path / "m.npz"
+    nn.save(model, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    first = next(iter(members))
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (4, 3), |"
+    header = header.ljust(118) + b"\n"
+    members[first] = npy.magic(1, 0) + len(header).to_bytes(2, "little") + header + bytes(96)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    before = [np.array(p.data) for p in model.parameters()]
+    with pytest.raises(ValueError, match="damaged .npy header"):
+        nn.load(model, path)
+    for p, b in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.data, b)
