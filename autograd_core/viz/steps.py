@@ -122,6 +122,9 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         parents, rls = node._parents, op.vjp
         if op.shortcut is not None:
             parents, rls = _shortcut(node, op)
+            if parents is not node._parents:  # BCE of a sigmoid: straight to the logits
+                step.rules = [f"{gname(parents[0])} = ({_name(graph, node._parents[0])} − "
+                              f"{_name(graph, node._parents[1])}) / m   (loss and σ fused)"]
         for p, rule in zip(parents, rls, strict=False):
             if not p.requires_grad:
                 continue
