@@ -28,10 +28,14 @@ from ._render import check_size as _check_size
 from ._render import count_graph as _count_graph
 from ._render import count_nodes as _count_nodes
 from ._render import write as _write
+from .animate import animate
+from .explain import explain
+from .steps import steps
 
 __doc__ = (__doc__ or "") + LEGEND  # the key, from the one place that defines the styles
 
-__all__ = ["FORMATS", "LEGEND", "Drawing", "draw", "render", "to_bytes"]
+__all__ = ["FORMATS", "LEGEND", "Drawing", "animate", "draw", "explain", "render", "steps",
+           "to_bytes"]
 
 
 def render(root, path, *, dpi: float | None = None, max_nodes: int | None = MAX_NODES,
