@@ -1,6 +1,7 @@
 """viz.animate: the page, played in headless Chromium (Debian's chromium, driven by Playwright).
 
-Skips with a message where chromium or playwright is missing; CI installs both."""
+Skips with a message where chromium or playwright is missing, fails instead where ``CI`` or
+``BACKPROP_REQUIRE_BROWSER`` is set."""
 
 import json
 import os
@@ -41,14 +42,20 @@ def test_page_never_half_written(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def _missing(why):
+    if os.environ.get("CI") or os.environ.get("BACKPROP_REQUIRE_BROWSER"):
+        pytest.fail(f"{why} (required in CI)")
+    pytest.skip(why)
+
+
 def _browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("no chromium on PATH: apt-get install chromium (Debian) to run this test")
+        _missing("no chromium on PATH: apt-get install chromium (Debian) to run this test")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("playwright is not installed: pip install playwright")
+        _missing("playwright is not installed: pip install playwright")
     return chromium, sync_playwright
 
 
