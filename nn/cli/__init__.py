@@ -7,6 +7,8 @@
     backprop errata     the documents' wrong equations, printed versus corrected, with numbers
     backprop graph      a network's forward or backward computation graph, to a file
     backprop train      train on a built-in data set; save and load the parameters
+    backprop steps      the backward pass step by step (terminal, or an HTML page with --html)
+    backprop explain    one gradient element's rule with its numbers plugged in
 
 ``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
 
@@ -28,7 +30,8 @@ checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
 The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
-``errata``, ``train``); ``common`` holds the options and checks they share.
+``errata``, ``train``, ``steps`` with ``explain``); ``common`` holds the options and checks
+they share.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .demo import add_demo
 from .errata import add_errata
 from .graph import add_graph
+from .steps import add_explain, add_steps
 from .train import add_train
 
 __all__ = ["build_parser", "main"]
@@ -71,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
                                        required=True)
-    for add in (add_demo, add_check, add_errata, add_graph, add_train):
+    for add in (add_demo, add_check, add_errata, add_graph, add_train, add_steps, add_explain):
         add(subparsers)
     return parser
 

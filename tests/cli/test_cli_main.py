@@ -15,12 +15,13 @@ import nn.cli.check
 import nn.cli.common
 import nn.cli.demo
 import nn.cli.graph
+import nn.cli.steps
 import nn.cli.train
 import nn.closed_form.errata.report
 from nn.cli import build_parser, main
 from nn.training import History, NonFiniteLossError
 
-COMMANDS = ("demo", "check", "errata", "graph", "train")
+COMMANDS = ("demo", "check", "errata", "graph", "train", "steps", "explain")
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -174,8 +175,11 @@ FIRST_CALL = {
     "train": (nn.cli.train, "load_data"),
     "demo": (nn, "flower"),
     "errata": (nn.closed_form.errata.report, "evidence"),
+    "steps": (nn.cli.steps, "random_network"),
+    "explain": (nn.cli.steps, "random_network"),
 }
-ARGV = {"demo": ["--no-progress", "--steps", "1"], "train": ["--no-progress"]}
+ARGV = {"demo": ["--no-progress", "--steps", "1"], "train": ["--no-progress"],
+        "explain": ["dW[2]", "0,0"]}
 FAILURES = [
     (MemoryError("Unable to allocate 74.5 GiB for an array with shape (100000, 100000)"),
      "out of memory (Unable to allocate 74.5 GiB for an array with shape (100000, 100000)): "),

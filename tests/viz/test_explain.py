@@ -7,7 +7,7 @@ import pytest
 import nn
 from autograd_core import Tensor
 from autograd_core.viz.explain import explain
-from nn.cli_steps import add_explain, add_steps
+from nn.cli.steps import add_explain, add_steps
 
 
 def _section6():
@@ -61,7 +61,7 @@ def _parser():
 
 def test_cli_steps(capsys, tmp_path):
     args = _parser().parse_args(["steps", "--html", str(tmp_path / "p.html")])
-    assert args.func(args) == 0
+    assert args.run(args) == 0
     out = capsys.readouterr().out
     assert "step 1:" in out and "dW[2] = dZ[2] (A[1])ᵀ" in out
     assert (tmp_path / "p.html").exists()
@@ -69,9 +69,9 @@ def test_cli_steps(capsys, tmp_path):
 
 def test_cli_explain(capsys):
     args = _parser().parse_args(["explain", "dW[2]", "0,3", "--chain"])
-    assert args.func(args) == 0
+    assert args.run(args) == 0
     assert "dW[2][0,3] = Σ_k" in capsys.readouterr().out
     args = _parser().parse_args(["explain", "dW[2]", "0,9"])
-    assert args.func(args) == 1
+    assert args.run(args) == 1
     args = _parser().parse_args(["steps", "--m", "5"])
-    assert args.func(args) == 1
+    assert args.run(args) == 1

@@ -1,6 +1,6 @@
 """``backprop steps`` and ``backprop explain``: watch the backward pass, one node at a time.
 
-Wire with ``add_steps(subparsers)`` and ``add_explain(subparsers)``; each parser's ``func``
+Wire with ``add_steps(subparsers)`` and ``add_explain(subparsers)``; each parser's ``run``
 is its ``run_*`` function, which returns the exit status.
 """
 
@@ -14,20 +14,7 @@ from typing import Any
 import nn
 from autograd_core import Tensor
 
-try:
-    from .cli.common import (
-        add_command,
-        add_network_options,
-        check_network_options,
-        random_network,
-    )
-except ImportError:  # the layout before nn/cli/ became a package
-    from .cli_common import (  # type: ignore[no-redef]
-        add_command,
-        add_network_options,
-        check_network_options,
-        random_network,
-    )
+from .common import add_command, add_network_options, check_network_options, random_network
 
 
 def _network_options(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +34,7 @@ def add_steps(subparsers: Any) -> argparse.ArgumentParser:
         "backprop steps\nbackprop steps --m 8 --html backprop.html")
     _network_options(parser)
     parser.add_argument("--html", type=Path, metavar="FILE", help="also write the page")
-    parser.set_defaults(func=run_steps, parser=parser)
+    parser.set_defaults(run=run_steps, parser=parser, memory_hint="use smaller --sizes or --m")
     return parser
 
 
@@ -61,7 +48,7 @@ def add_explain(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("index", help="the element, comma-separated, e.g. 0,3")
     _network_options(parser)
     parser.add_argument("--chain", action="store_true", help="follow the chain back to J")
-    parser.set_defaults(func=run_explain, parser=parser)
+    parser.set_defaults(run=run_explain, parser=parser, memory_hint="use smaller --sizes or --m")
     return parser
 
 
