@@ -1,0 +1,11 @@
+"""Grade a learner's own backprop against autodiff: ``grade(fn, model, X, Y, loss)``.
+
+``grader`` compares and finds the first error, ``diagnosis`` names the slip, ``names`` the
+accepted names and notations, ``rules`` the backward steps and the learner's ``Cache``.
+"""
+
+from .grader import GradeReport, Line, grade, grade_cache
+from .names import NOTATIONS
+from .rules import Cache, reference
+
+__all__ = ["NOTATIONS", "Cache", "GradeReport", "Line", "grade", "grade_cache", "reference"]

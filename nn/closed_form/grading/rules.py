@@ -1,0 +1,115 @@
+"""The backward steps in our notation (``dJ/d·``, samples as columns), the learner's view of the
+forward cache, and the order and dependencies the grader walks.
+
+Backward order, for ``l = L .. 1``: ``dA[l], dZ[l], dW[l], db[l]``, then ``dA[0]`` (``dJ/dX``).
+Each quantity is built from one other (its *input*): ``dZ[l]`` from ``dA[l]``; ``dW[l]``,
+``db[l]`` and ``dA[l-1]`` from ``dZ[l]``; ``dA[L]`` from the loss alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..losses import dJ_dA_L
+from ..network import ForwardCache
+
+Key = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Cache:
+    """What a learner's ``backprop(cache)`` receives: copies of the forward pass's arrays.
+
+    ``X`` (``A[0]``), ``Y`` (also ``T``), and per layer ``W[l]``, ``b[l]``, ``Z[l]``, ``A[l]``
+    (index 0 is ``None`` except ``A[0] = X``); ``m`` examples, ``L`` the output layer,
+    ``act[l]`` the name of layer ``l``'s activation, ``activations[l]`` the activation object,
+    ``loss`` the cost's name. ``cache["W"][1]`` works as well as ``cache.W[1]``.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    W: tuple
+    b: tuple
+    Z: tuple
+    A: tuple
+    act: tuple
+    activations: tuple
+    loss: str
+
+    @property
+    def T(self) -> np.ndarray:
+        return self.Y
+
+    @property
+    def m(self) -> int:
+        return int(self.X.shape[1])
+
+    @property
+    def L(self) -> int:
+        return len(self.W) - 1
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def forward_cache(self) -> ForwardCache:
+        """The same arrays as a :class:`ForwardCache`, for the closed-form formulations."""
+        return ForwardCache(W=self.W, b=self.b, Z=self.Z, A=self.A,
+                            activations=self.activations, T=self.Y, loss=self.loss)
+
+
+def learner_cache(cache: ForwardCache) -> Cache:
+    """Fresh copies of ``cache``'s arrays: what the learner's code may change at will."""
+    def copy(seq: tuple) -> tuple:
+        return tuple(None if a is None else np.array(a, copy=True) for a in seq)
+
+    A = copy(cache.A)
+    return Cache(X=A[0], Y=np.array(cache.T, copy=True), W=copy(cache.W), b=copy(cache.b),
+                 Z=copy(cache.Z), A=A,
+                 act=(None, *(a.name for a in cache.activations[1:])),
+                 activations=tuple(cache.activations), loss=cache.loss)
+
+
+def backward_order(L: int) -> list[Key]:
+    """``dA[L], dZ[L], dW[L], db[L], dA[L-1], ..., db[1], dA[0]``."""
+    order: list[Key] = []
+    for l in range(L, 0, -1):
+        order += [("dA", l), ("dZ", l), ("dW", l), ("db", l)]
+    return order + [("dA", 0)]
+
+
+def parent(key: Key, L: int) -> Key | None:
+    """The quantity ``key`` is computed from, or None for ``dA[L]``."""
+    name, l = key
+    if name == "dA":
+        return None if l == L else ("dZ", l + 1)
+    if name == "dZ":
+        return ("dA", l)
+    return ("dZ", l)
+
+
+def step(key: Key, value: np.ndarray, cache: ForwardCache) -> np.ndarray:
+    """``key`` computed right from ``value``, its input (``parent(key)``)."""
+    name, l = key
+    if name == "dZ":
+        act = cache.activations[l]
+        if act.elementwise:
+            return value * act.derivative(cache.Z[l])
+        jac = act.derivative(cache.Z[l])  # (m, n, n)
+        return np.einsum("kji,jk->ik", jac, value)
+    if name == "dW":
+        return value @ cache.A[l - 1].T
+    if name == "db":
+        return value.sum(axis=1, keepdims=True)
+    return cache.W[l + 1].T @ value  # dA[l] from dZ[l + 1]
+
+
+def reference(cache: ForwardCache) -> dict[Key, np.ndarray]:
+    """Every gradient in our notation, by the steps above (the grader's own solution)."""
+    L = cache.L
+    out: dict[Key, np.ndarray] = {("dA", L): dJ_dA_L(cache.loss, cache.A[L], cache.T)}
+    for key in backward_order(L)[1:]:
+        out[key] = step(key, out[parent(key, L)], cache)  # type: ignore[index]
+    return out
