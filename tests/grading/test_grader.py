@@ -46,3 +46,24 @@ def test_a_raising_function_is_reported(section6) -> None:
 
     report = grade(crash, *section6)
     assert not report.ok and "ValueError: oops" in str(report)
+
+
+DIAGNOSES = {
+    "times_m": "factor m = 400", "sign": "wrong sign", "no_derivative": "derivative is missing",
+    "rojas_C": "Rojas's (C)", "wrong_axis": "wrong axis", "wrong_layer_A": "wrong layer's A",
+    "transpose": "transposed", "dls_dW2_doubled": "factor 2", "dls_db1_4_over_m": "4/m",
+}
+
+
+@pytest.mark.parametrize("slip", sorted(DIAGNOSES))
+def test_planted_slip_is_root_cause_and_diagnosed(section6, slip) -> None:
+    from nn.closed_form.grading import plant
+    from nn.closed_form.grading.planted import _QUANTITY
+
+    report = grade(plant(slip), *section6)
+    layer = 2 if slip == "dls_dW2_doubled" else 1
+    assert report.first_error == (_QUANTITY[slip], layer)
+    assert DIAGNOSES[slip] in report.diagnosis
+    before = [line for line in report.lines if line.key == report.first_error]
+    index = report.lines.index(before[0])
+    assert all(line.status in ("right", "missing") for line in report.lines[:index])

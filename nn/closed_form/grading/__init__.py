@@ -6,6 +6,7 @@ accepted names and notations, ``rules`` the backward steps and the learner's ``C
 
 from .grader import GradeReport, Line, grade, grade_cache
 from .names import NOTATIONS
+from .planted import SLIPS, plant
 from .rules import Cache, reference
 
-__all__ = ["NOTATIONS", "Cache", "GradeReport", "Line", "grade", "grade_cache", "reference"]
+__all__ = ["NOTATIONS", "SLIPS", "Cache", "GradeReport", "Line", "grade", "grade_cache", "plant", "reference"]

@@ -1,0 +1,66 @@
+"""Reference backprops with one chosen slip, for exercises and for testing the grader.
+
+``plant(slip, layer)`` returns a function ``cache -> {"dZ[2]": ...}`` in our notation: the
+right backward pass with the slip made at ``layer`` and carried downstream as a learner's
+code would carry it. The course notebook's own two: ``"dls_dW2_doubled"`` (``dW[2]`` times 2)
+and ``"dls_db1_4_over_m"`` (``db[1]`` times ``4/m``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .rules import Cache, backward_order, parent, step
+
+SLIPS = ("times_m", "sign", "no_derivative", "rojas_C", "wrong_axis", "wrong_layer_A",
+         "transpose", "dls_dW2_doubled", "dls_db1_4_over_m")
+"""The slips ``plant`` makes; each is at one quantity of one layer (see ``_QUANTITY``)."""
+
+_QUANTITY = {"times_m": "dA", "sign": "dZ", "no_derivative": "dZ", "rojas_C": "dZ",
+             "wrong_axis": "db", "wrong_layer_A": "dW", "transpose": "dW",
+             "dls_dW2_doubled": "dW", "dls_db1_4_over_m": "db"}
+
+
+def plant(slip: str, layer: int | None = None) -> Callable[[Cache], dict[str, Any]]:
+    """A backprop with ``slip`` at ``layer`` (default: the DLS slips' own layers, else 1)."""
+    if slip not in SLIPS:
+        raise ValueError(f"unknown slip {slip!r}; expected one of {SLIPS}")
+    at = (_QUANTITY[slip], layer or {"dls_dW2_doubled": 2}.get(slip, 1))
+
+    def backprop(c: Cache) -> dict[str, Any]:
+        cache = c.forward_cache()
+        from ..losses import dJ_dA_L
+
+        L = cache.L
+        out: dict[tuple[str, int], np.ndarray] = {}
+        for key in backward_order(L)[:-1]:
+            up = parent(key, L)
+            value = (dJ_dA_L(cache.loss, cache.A[L], cache.T) if up is None
+                     else step(key, out[up], cache))
+            if key == at:
+                l = key[1]
+                if slip == "times_m":
+                    value = value * cache.m
+                elif slip == "sign":
+                    value = -value
+                elif slip == "no_derivative":
+                    value = out["dA", l]
+                elif slip == "rojas_C":
+                    value = out["dA", l] * cache.activations[l].fn(cache.Z[l])
+                elif slip == "wrong_axis":
+                    value = out["dZ", l].sum(axis=0, keepdims=True)
+                elif slip == "wrong_layer_A":
+                    value = out["dZ", l] @ cache.A[l].T
+                elif slip == "transpose":
+                    value = value.T
+                elif slip == "dls_dW2_doubled":
+                    value = 2 * value
+                else:
+                    value = value * 4 / cache.m
+            out[key] = value
+        return {f"{g}[{l}]": v for (g, l), v in out.items()}
+
+    return backprop
