@@ -9,4 +9,5 @@ from .names import NOTATIONS
 from .planted import SLIPS, plant
 from .rules import Cache, reference
 
-__all__ = ["NOTATIONS", "SLIPS", "Cache", "GradeReport", "Line", "grade", "grade_cache", "plant", "reference"]
+__all__ = ["NOTATIONS", "SLIPS", "Cache", "GradeReport", "Line", "grade", "grade_cache", "plant",
+           "reference"]
