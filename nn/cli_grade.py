@@ -1,0 +1,77 @@
+"""``backprop grade FILE``: grade a learner's ``backprop(cache)`` against autodiff.
+
+The file is run with ``runpy.run_path`` in this process (the learner's own) and must define a
+function named ``backprop`` (``--function`` picks another name). Without network options the
+network is Wichmann's section 6 (the course's flower, ``[2, 4, 1]`` tanh/sigmoid, binary
+cross-entropy, ``W = 0.01 randn`` after seed 2); with any, a random one as ``backprop check``
+builds it. ``add_exercise`` (the notebook writer) is not written yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import traceback
+
+import numpy as np
+
+import nn
+
+from .cli.common import CLIError, add_command, add_network_options, random_network
+from .closed_form.grading import NOTATIONS, grade
+
+WRONG = 3
+"""Exit status when a returned quantity is wrong (or nothing could be graded)."""
+
+_NETWORK_DEFAULTS = {"sizes": [2, 4, 1], "hidden": "tanh", "output": "sigmoid",
+                     "loss": "binary_cross_entropy", "m": 16, "seed": 0}
+
+
+def add_grade(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers, "grade", "grade your own backprop (a file defining backprop(cache))",
+        "Grade a file that defines backprop(cache) -> {name: array}: each returned dA[l], "
+        "dZ[l], dW[l], db[l] against autodiff, in backward order, with the first error and "
+        "its diagnosis.\n\nWithout network options: Wichmann's section 6 network on the "
+        "flower data; with any, a random network (the others at their defaults). Exit "
+        f"status 0 only when every returned quantity is right, {WRONG} otherwise.",
+        """
+        backprop grade my_backprop.py
+        backprop grade my_backprop.py --notation rojas
+        backprop grade my_backprop.py --sizes 3,5,2 --loss mse --output identity
+        """,
+    )
+    parser.add_argument("file", help="a Python file defining backprop(cache)")
+    parser.add_argument("--function", default="backprop", help="the function's name "
+                        "(default: %(default)s)")
+    parser.add_argument("--notation", choices=tuple(NOTATIONS), default="ours",
+                        help="the names and scaling you return, one of %(choices)s "
+                             "(default: %(default)s)")
+    add_network_options(parser, m=16)
+    parser.set_defaults(**dict.fromkeys(_NETWORK_DEFAULTS), run=run_grade, parser=parser)
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    try:
+        namespace = runpy.run_path(args.file, run_name="__learner__")
+    except Exception as error:  # the learner's file: a line, not a traceback
+        last = traceback.format_exception_only(type(error), error)[-1].strip()
+        raise CLIError(f"could not run {args.file}: {last}") from None
+    fn = namespace.get(args.function)
+    if not callable(fn):
+        raise CLIError(f"{args.file} defines no function {args.function}(cache): define "
+                       f"def {args.function}(cache): return {{'dZ[2]': ..., ...}}")
+    if all(getattr(args, name) is None for name in _NETWORK_DEFAULTS):
+        X, Y = nn.flower()
+        model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", init="normal", scale=0.01,
+                       rng=np.random.RandomState(2))
+        loss = "binary_cross_entropy"
+    else:
+        for name, value in _NETWORK_DEFAULTS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, value)
+        model, X, Y = random_network(args)
+        loss = args.loss
+    report = grade(fn, model, X, Y, loss, notation=args.notation)
+    print(report)
+    return 0 if report.ok else WRONG
