@@ -122,3 +122,4 @@ __all__ = [
     "wichmann",
     "zhang",
 ]
+from .grading import grade, plant  # noqa: E402, F401
