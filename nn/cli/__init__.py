@@ -9,6 +9,7 @@
     backprop train      train on a built-in data set; save and load the parameters
     backprop steps      the backward pass step by step (terminal, or an HTML page with --html)
     backprop explain    one gradient element's rule with its numbers plugged in
+    backprop grade      grade your own backprop(cache) against autodiff; the first wrong quantity
 
 ``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
 
@@ -30,8 +31,8 @@ checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
 The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
-``errata``, ``train``, ``steps`` with ``explain``); ``common`` holds the options and checks
-they share.
+``errata``, ``train``, ``steps`` with ``explain``, ``grade``); ``common`` holds the options and
+checks they share.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .check import add_check
 from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .demo import add_demo
 from .errata import add_errata
+from .grade import add_grade
 from .graph import add_graph
 from .steps import add_explain, add_steps
 from .train import add_train
@@ -75,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
                                        required=True)
-    for add in (add_demo, add_check, add_errata, add_graph, add_train, add_steps, add_explain):
+    for add in (add_demo, add_check, add_errata, add_graph, add_train, add_steps, add_explain,
+                add_grade):
         add(subparsers)
     return parser
 

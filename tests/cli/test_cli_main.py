@@ -21,7 +21,7 @@ import nn.closed_form.errata.report
 from nn.cli import build_parser, main
 from nn.training import History, NonFiniteLossError
 
-COMMANDS = ("demo", "check", "errata", "graph", "train", "steps", "explain")
+COMMANDS = ("demo", "check", "errata", "graph", "train", "steps", "explain", "grade")
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -193,7 +193,7 @@ FAILURES = [
 
 @pytest.mark.parametrize("failure, message", FAILURES,
                          ids=[type(f).__name__ for f, _ in FAILURES])
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", FIRST_CALL)  # grade: the learner's errors, tests/grading
 def test_an_expected_failure_is_one_line_with_exit_status_1(command, failure, message,
                                                             monkeypatch, tmp_path, capsys):
     def fail(*args, **kwargs):

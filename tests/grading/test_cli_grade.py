@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nn.cli_grade import WRONG, add_grade
+from nn.cli.grade import WRONG, add_grade
 
 RIGHT = """
 def backprop(c):

@@ -17,8 +17,8 @@ import numpy as np
 
 import nn
 
-from .cli.common import CLIError, add_command, add_network_options, random_network
-from .closed_form.grading import NOTATIONS, grade
+from ..closed_form.grading import NOTATIONS, grade
+from .common import CLIError, add_command, add_network_options, random_network
 
 WRONG = 3
 """Exit status when a returned quantity is wrong (or nothing could be graded)."""
@@ -42,13 +42,19 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
         """,
     )
     parser.add_argument("file", help="a Python file defining backprop(cache)")
-    parser.add_argument("--function", default="backprop", help="the function's name "
-                        "(default: %(default)s)")
+    parser.add_argument("--function", default="backprop", type=_identifier,
+                        help="the function's name (default: %(default)s)")
     parser.add_argument("--notation", choices=tuple(NOTATIONS), default="ours",
                         help="the names and scaling you return, one of %(choices)s "
                              "(default: %(default)s)")
     add_network_options(parser, m=16)
     parser.set_defaults(**dict.fromkeys(_NETWORK_DEFAULTS), run=run_grade, parser=parser)
+
+
+def _identifier(text: str) -> str:
+    if not text.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Python function name")
+    return text
 
 
 def run_grade(args: argparse.Namespace) -> int:
