@@ -85,10 +85,24 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
             return float(np.sum(projection * fn(*leaves)._data))
 
     analytic = grad(out, checked, grad_output=projection)
+    failures = _failures(checked, analytic, objective, eps, atol, rtol)
+    if failures:
+        of = (f"of Σ r ⊙ fn(...), the output {out.shape} projected on a fixed random r, "
+              if projected else "")
+        raise GradcheckError(
+            f"gradcheck: the gradient {of}is wrong for {len(failures)} of {len(checked)} "
+            f"inputs (atol={atol}, rtol={rtol}):\n" + "\n".join(failures))
+    return True
+
+
+def _failures(leaves: list[Tensor], analytic: list[np.ndarray], objective: Callable[[], float],
+              eps: float, atol: float, rtol: float) -> list[str]:
+    """Central differences of ``objective`` in each element of each leaf (perturbed in place,
+    then restored) against ``analytic``: one line per leaf that fails."""
     failures = []
-    for position, (leaf, g) in enumerate(zip(checked, analytic)):
+    for position, (leaf, a) in enumerate(zip(leaves, analytic)):
         numeric = np.zeros(leaf.shape)
-        with writable(leaf._data) as values:  # perturbed in place, then restored
+        with writable(leaf._data) as values:
             for index in np.ndindex(*leaf.shape):
                 original = values[index]
                 values[index] = original + eps
@@ -97,16 +111,10 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
                 minus = objective()
                 values[index] = original
                 numeric[index] = (plus - minus) / (2 * eps)
-        failure = _compare(g, numeric, leaf, position, atol, rtol)
+        failure = _compare(a, numeric, leaf, position, atol, rtol)
         if failure is not None:
             failures.append(failure)
-    if failures:
-        of = (f"of Σ r ⊙ fn(...), the output {out.shape} projected on a fixed random r, "
-              if projected else "")
-        raise GradcheckError(
-            f"gradcheck: the gradient {of}is wrong for {len(failures)} of {len(checked)} "
-            f"inputs (atol={atol}, rtol={rtol}):\n" + "\n".join(failures))
-    return True
+    return failures
 
 
 def _compare(analytic: np.ndarray, numeric: np.ndarray, leaf: Tensor, position: int,
@@ -163,21 +171,7 @@ def gradgradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: floa
     # a gradient that does not depend on x at all has second derivative 0 (as autodiff sees it)
     analytic = grad(along, checked) if along.requires_grad else \
         [np.zeros(t.shape) for t in checked]
-    failures = []
-    for position, (leaf, a) in enumerate(zip(checked, analytic)):
-        numeric = np.zeros(leaf.shape)
-        with writable(leaf._data) as values:
-            for index in np.ndindex(*leaf.shape):
-                original = values[index]
-                values[index] = original + eps
-                plus = objective()
-                values[index] = original - eps
-                minus = objective()
-                values[index] = original
-                numeric[index] = (plus - minus) / (2 * eps)
-        failure = _compare(a, numeric, leaf, position, atol, rtol)
-        if failure is not None:
-            failures.append(failure)
+    failures = _failures(checked, analytic, objective, eps, atol, rtol)
     if failures:
         raise GradcheckError(
             f"gradgradcheck: the second derivative (of ⟨u, d⟨r, fn⟩/dx⟩ for fixed random u, "

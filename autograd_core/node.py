@@ -41,7 +41,7 @@ class GraphNode(Protocol):
     def scope(self) -> Scope | None: ...
 
 
-class Node(Protocol):
+class Node(GraphNode, Protocol):
     """What backward reads and writes. Leaves have ``_op`` None; the other graph slots are
     set only on recorded nodes.
 
@@ -72,9 +72,3 @@ class Node(Protocol):
     @property
     def _hooks(self) -> dict[int, Any] | None: ...
 
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def shape(self) -> tuple[int, ...]: ...
-    @property
-    def dtype(self) -> np.dtype: ...

@@ -83,12 +83,8 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
     value = other._data if isinstance(other, _tensor.Tensor) else other
     if isinstance(value, TrackedArray):
         value = value.view(np.ndarray)
-    data = t._data
-    try:
-        if type(data) is np.ndarray and data.flags.writeable:  # never handed out (the usual)
-            ufunc(data, value, data)  # the default casting, same_kind, keeps t's dtype
-        else:
-            write(data, lambda target: ufunc(target, value, target))
+    try:  # the default casting, same_kind, keeps t's dtype
+        write(t._data, lambda target: ufunc(target, value, target))
     except (ValueError, TypeError) as err:
         what = _described(value)
         kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses

@@ -60,11 +60,18 @@ def freeze(array: np.ndarray) -> np.ndarray:
 
 def write(array: np.ndarray, fn: Any, *args: Any, **kwargs: Any) -> None:
     """``fn(view, *args, **kwargs)`` with a writable plain view of ``array``'s memory, for the
-    engine's own writes; the memory is read-only again afterwards if it was before. (A
-    function, not a context manager: optimizer steps pass here for every parameter.)"""
+    engine's own writes; the memory is read-only again afterwards if it was before. Memory
+    never handed out is written directly: no view, no flags (an optimizer's step, mostly)."""
     if type(array) is np.ndarray and array.flags.writeable:  # never handed out: write it
         fn(array, *args, **kwargs)
         return
+    with writable(array) as view:
+        fn(view, *args, **kwargs)
+
+
+@contextmanager
+def writable(array: np.ndarray) -> Iterator[np.ndarray]:
+    """A writable plain view of ``array``'s memory for the block (``write`` for one call)."""
     root: Any = _root(array)
     frozen = isinstance(root, np.ndarray) and not root.flags.writeable
     if frozen:
@@ -72,22 +79,6 @@ def write(array: np.ndarray, fn: Any, *args: Any, **kwargs: Any) -> None:
     try:
         view = array.view(np.ndarray)
         view.flags.writeable = True  # allowed now that the owner is
-        fn(view, *args, **kwargs)
-    finally:
-        if frozen:
-            root.flags.writeable = False
-
-
-@contextmanager
-def writable(array: np.ndarray) -> Iterator[np.ndarray]:
-    """``write`` as a context manager, for a loop of writes (gradcheck's perturbations)."""
-    root: Any = _root(array)
-    frozen = isinstance(root, np.ndarray) and not root.flags.writeable
-    if frozen:
-        root.flags.writeable = True
-    try:
-        view = array.view(np.ndarray)
-        view.flags.writeable = True
         yield view
     finally:
         if frozen:

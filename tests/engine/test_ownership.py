@@ -81,12 +81,10 @@ def test_a_counted_write_goes_through_and_is_refused_at_backward(write):
 
 
 @pytest.mark.parametrize("write", COUNTED.values(), ids=COUNTED.keys())
-def test_a_counted_write_after_backward_is_fine_and_changes_the_values(write):
+def test_a_counted_write_after_backward_is_fine_and_the_next_pass_uses_it(write):
     x = leaf()
     (x * x).sum().backward()
-    before = np.array(x.data)
     write(x)
-    assert not np.array_equal(x.data, before) or np.array_equal(before, [1, 2, 3])
     x.grad = None
     (x * x).sum().backward()
     np.testing.assert_array_equal(x.grad, 2 * np.asarray(x.data))
