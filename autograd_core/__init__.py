@@ -8,6 +8,7 @@
 (1, 2)
 """
 
+from .compiled import compile
 from .gradcheck import GradcheckError, grad, gradcheck, gradgradcheck
 from .hooks import RemovableHandle, detect_anomaly
 from .recording import enable_grad, is_grad_enabled, no_grad, scope
@@ -17,6 +18,7 @@ __all__ = [
     "GradcheckError",
     "RemovableHandle",
     "Tensor",
+    "compile",
     "detect_anomaly",
     "enable_grad",
     "grad",

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import fused, ops
 from .arguments import _shaped
-from .record import _binary, _common_dtype, _make, _node, _operand
+from .record import _binary, _common_dtype, _make, _node, _operand, _traced
 from .recording import state
 from .tensor import Tensor
 from .transforms import hessian, hvp, jacobian, jvp, vjp
@@ -31,8 +31,9 @@ def binary_cross_entropy(p: Tensor, t: Any) -> Tensor:
         _check_unit_interval("binary_cross_entropy", p, "the probabilities",
                              " (for scores, use binary_cross_entropy_with_logits)")
         return _binary(fused.BinaryCrossEntropy, p, t)
-    data, saved = fused.BinaryCrossEntropyOfSigmoid.forward(p._data, t._data, z._data)
-    return _node(data, fused.BinaryCrossEntropyOfSigmoid, (p, t), saved, None)
+    op = fused.BinaryCrossEntropyOfSigmoid
+    data, saved = op.forward(p._data, t._data, z._data)
+    return _traced(op, (p, t, z), None, _node(data, op, (p, t), saved, None))
 
 
 def binary_cross_entropy_with_logits(z: Tensor, t: Any) -> Tensor:
@@ -88,5 +89,7 @@ def addmm(b: Any, W: Tensor, A: Any) -> Tensor:
         raise ValueError("addmm: " + problem.format(w=_shaped(W), a=_shaped(A), b=_shaped(b)))
     data, saved = ops.AddMM.forward(b._data, W._data, A._data)
     if (b.requires_grad or W.requires_grad or A.requires_grad) and state.enabled:
-        return _node(data, ops.AddMM, (b, W, A), saved, None)
-    return _make(data)
+        out = _node(data, ops.AddMM, (b, W, A), saved, None)
+    else:
+        out = _make(data)
+    return _traced(ops.AddMM, (b, W, A), None, out)

@@ -10,7 +10,7 @@ import numpy as np
 from . import engine
 from .arguments import _seed
 from .higher import backward_graph
-from .recording import no_grad
+from .recording import no_grad, state
 from .tensor import Tensor
 from .tracked import writable
 
@@ -29,6 +29,9 @@ def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = N
     again (to any order); ``grad_output`` may then be a Tensor that requires grad, and the
     graph is kept (as with ``retain_graph=True``).
     """
+    if state.tape is not None:
+        raise RuntimeError("compile: grad() was called inside the function being compiled; "
+                           "compile the forward pass and differentiate its result")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:

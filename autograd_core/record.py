@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import ops
+from . import axis_ops, ops
 from .arguments import _described, _is_real, _label, _shaped
 from .hooks import user_line
 from .recording import state
@@ -94,16 +94,36 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
     return t
 
 
+def _traced(op: type[ops.Op], inputs: tuple[Tensor, ...], params: dict | None,
+            out: Tensor) -> Tensor:
+    """``out``, after noting on compile()'s tape (when one is recording) that ``op`` made it
+    from ``inputs``: the forward arguments, in order."""
+    if state.tape is not None:
+        state.tape.append((op, inputs, params, out))
+    return out
+
+
+def _refuse_read(what: str, t: Any) -> None:
+    """Raise while compile() records: Python that reads values could branch on them, and
+    a replay, which runs only the recorded NumPy calls, would not follow it."""
+    raise RuntimeError(f"compile: {what} reads the values of tensor{_label(t)} while the "
+                       f"compiled function is being recorded; a replay repeats only the "
+                       f"recorded operations, so Python that depends on values (or a value "
+                       f"kept as a constant) would silently go stale. Return the tensor from "
+                       f"the function and read it there, or call the function uncompiled")
+
+
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
     try:
         data, saved = op.forward(x._data, **params)
     except (ValueError, IndexError, TypeError) as err:
         raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
     if x.requires_grad and state.enabled:
-        return _node(data, op, (x,), saved, params or None)
-    out = _make(data)
-    out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
-    return out
+        out = _node(data, op, (x,), saved, params or None)
+    else:
+        out = _make(data)
+        out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
+    return out if state.tape is None else _traced(op, (x,), params, out)
 
 
 def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
@@ -119,8 +139,10 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
         raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
                          f"(NumPy rules: trailing axes must be equal or 1)") from None
     if (a.requires_grad or b.requires_grad) and state.enabled:
-        return _node(data, op, (a, b), saved, None)
-    return _make(data)
+        out = _node(data, op, (a, b), saved, None)
+    else:
+        out = _make(data)
+    return out if state.tape is None else _traced(op, (a, b), None, out)
 
 
 def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
@@ -130,14 +152,19 @@ def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tenso
     which refuses them as PyTorch does, rather than compute a float32 model in float64."""
     fa, fb = a.dtype.kind == "f", b.dtype.kind == "f"
     if fa and not fb:
-        return a, _make(b._data.astype(a.dtype))
+        return a, _cast(b, a.dtype)
     if fb and not fa:
-        return _make(a._data.astype(b.dtype)), b
+        return _cast(a, b.dtype), b
     if fa and fb and op.name in ("matmul", "addmm"):
         raise TypeError(f"{op.name}: {_shaped(a)} is {a.dtype} but {_shaped(b)} is {b.dtype}; "
                         f"a matrix product needs one dtype: convert one operand (for data, "
                         f"X.astype(np.{a.dtype}); or build the model with dtype=np.{b.dtype})")
     return a, b
+
+
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    """A constant copy of ``t``'s values in ``dtype`` (a cast compile() replays)."""
+    return _traced(axis_ops.Cast, (t,), {"dtype": dtype}, _make(t._data.astype(dtype)))
 
 
 def _operand(other: Any, like: Tensor) -> Tensor:

@@ -24,6 +24,7 @@ class _State(threading.local):
         self.scopes: list[Scope | None] = []  # the scopes that open `scope` blocks replaced
         self.anomaly = False  # inside detect_anomaly(): nodes remember their user line
         self.anomalies: list[bool] = []
+        self.tape: list | None = None  # while compile() records a function: every op it runs
 
 
 state = _State()

@@ -20,8 +20,17 @@ from .arguments import (
     _seed,
 )
 from .hooks import RemovableHandle, add_hook
-from .record import _binary, _common_dtype, _in_place, _make, _node, _operand, _unary  # noqa: F401
-from .recording import Scope
+from .record import (  # noqa: F401
+    _binary,
+    _common_dtype,
+    _in_place,
+    _make,
+    _node,
+    _operand,
+    _refuse_read,
+    _unary,
+)
+from .recording import Scope, state
 from .tracked import TrackedArray, freeze, mark_written
 
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
@@ -81,6 +90,8 @@ class Tensor:
         ``t.data += v``) go through and are counted, so backward can refuse stale saved values.
         Any other route to the memory (``np.asarray(t.data)[0] = v``, ``.flat``) is read-only.
         """
+        if state.tape is not None:
+            _refuse_read(".data", self)
         view = freeze(self._data).view(TrackedArray)
         view._version, view._source = self._version, self._data
         return view
@@ -149,12 +160,16 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if state.tape is not None:
+            _refuse_read("np.asarray", self)
         if copy or (dtype is not None and np.dtype(dtype) != self.dtype):
             return np.array(self._data, dtype=dtype)  # the caller's own array
         return freeze(self._data)  # read-only: np.asarray(t)[0] = 5 raises
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
+        if state.tape is not None:
+            _refuse_read("item()", self)
         if self._data.size != 1:
             raise ValueError(f"item: tensor{_label(self)} has {self._data.size} elements "
                              f"(shape {self.shape}); item() needs exactly one")
@@ -197,6 +212,10 @@ class Tensor:
         one-element tensor, where it is 1. The graph's saved values are freed afterwards
         unless ``retain_graph=True``.
         """
+        if state.tape is not None:
+            raise RuntimeError("compile: backward() was called inside the function being "
+                               "compiled; compile the forward pass and call backward() on its "
+                               "result (the replay runs the recorded backward)")
         engine.backward(self, _seed(self, grad, "backward"), retain_graph)
 
     # ------------------------------------------------------------ display

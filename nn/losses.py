@@ -94,6 +94,10 @@ def _target(target: Any, like: Tensor, loss: str) -> Tensor:
     a Tensor that requires grad stays itself."""
     if isinstance(target, Tensor) and target.requires_grad:
         T: Tensor | np.ndarray = target
+    elif isinstance(target, Tensor) and target.dtype == like.dtype:
+        # the same memory, not a copy of the values: under compile() the target stays the
+        # argument it was (a copy would be a constant of the recording)
+        T = Tensor(target, name=target.name or "Y")
     else:
         T = np.asarray(target.data if isinstance(target, Tensor) else target)
         if T.dtype.kind not in "biuf":

@@ -1,0 +1,167 @@
+"""``compile(fn)``: record a function of Tensors once, then replay it as flat NumPy.
+
+The first call for a given set of argument shapes and dtypes (and constant arguments) runs
+``fn`` eagerly and records every op it runs (``trace.py``); ``plan.py`` writes the recording
+out as a Python function of NumPy calls, one line per op, and the backward it implies.
+Later calls run that function: no Tensor is made, nothing is checked, no graph is built.
+A result is a Tensor whose ``backward()`` runs the recorded backward and accumulates into
+the leaves' ``.grad`` as the eager engine does (through the engine itself: the result is one
+node whose inputs are the leaves), so optimizers work unchanged. Replay equals eager bit for
+bit, because every line is the op's own forward or rule, or a kernel making the same calls.
+
+The limit is Python that depends on values: a replay repeats the recorded operations and
+nothing else. Reads of values while recording (``.item()``, ``.data``, ``np.asarray``) are
+refused; NumPy arrays the function closes over are constants of the recording.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..record import _make, _node
+from ..recording import state
+from ..tensor import Tensor
+from ..tracked import LAST_WRITE, tick
+from .plan import Plan
+from .trace import record
+
+__all__ = ["CompiledFunction", "compile"]
+
+
+def compile(fn: Callable[..., Any]) -> CompiledFunction:  # noqa: A001 - torch.compile's name
+    """``fn`` recorded once per argument shapes and dtypes, then replayed (module docstring).
+
+    ``fn`` takes Tensors, ndarrays (they reach it as Tensors) and hashable constants, and
+    returns a Tensor or a tuple or list of Tensors. ``compiled.plans`` holds the recordings;
+    ``compiled.source(*args)`` shows the replayed program for those arguments.
+    """
+    if not callable(fn):
+        raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
+    return CompiledFunction(fn)
+
+
+class CompiledFunction:
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.plans: dict[tuple, Plan] = {}
+        functools.update_wrapper(self, fn)  # fn's name, docstring and signature
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        key = _key(args, kwargs)
+        plan = self.plans.get(key)
+        if plan is None or not _still_valid(plan):
+            plan = self.plans[key] = Plan(record(self.fn, args, kwargs))
+        return _replay(plan, args, kwargs)
+
+    def source(self, *args: Any, **kwargs: Any) -> str:
+        """The forward and backward programs replayed for these arguments."""
+        plan = self.plans.get(_key(args, kwargs))
+        if plan is None:
+            self(*args, **kwargs)
+            plan = self.plans[_key(args, kwargs)]
+        return "\n\n".join([plan.source, *(s for s in plan.backward_sources if s)])
+
+    def __repr__(self) -> str:
+        return f"compile({getattr(self.fn, '__qualname__', self.fn)!r}, {len(self.plans)} plans)"
+
+
+def _key(args: tuple, kwargs: dict) -> tuple:
+    """What a recording depends on: arrays' shapes and dtypes (and whether a tensor requires
+    grad), other arguments' values, and the gradient mode."""
+    parts: list[Any] = [state.enabled]
+    for k, value in [*enumerate(args), *sorted(kwargs.items())]:
+        if isinstance(value, Tensor):
+            parts.append((k, "t", value.shape, value.dtype, value.requires_grad))
+        elif isinstance(value, np.ndarray):
+            parts.append((k, "a", value.shape, value.dtype))
+        else:
+            try:
+                hash(value)
+            except TypeError:
+                raise TypeError(f"compile: argument {k!r} is a {type(value).__name__}; pass "
+                                f"arrays or Tensors, or hashable constants (a recording is "
+                                f"kept per constant value)") from None
+            parts.append((k, "c", type(value), value))
+    return tuple(parts)
+
+
+def _still_valid(plan: Plan) -> bool:
+    """Leaves whose array was replaced by one of another shape or dtype, or whose
+    requires_grad changed, need a new recording."""
+    for t, (shape, dtype, requires_grad) in zip(plan.leaves, plan.leaf_facts):
+        if t._data.shape != shape or t._data.dtype != dtype or t.requires_grad != requires_grad:
+            return False
+    return True
+
+
+def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
+    arrays = [t._data for t in plan.leaves]
+    for k in plan.arg_keys:
+        value = args[k] if isinstance(k, int) else kwargs[k]
+        # an ndarray is copied, as the engine copies what it is given (its own arrays)
+        arrays.append(value._data if isinstance(value, Tensor) else np.array(value))
+    values, saved = plan.forward(*arrays)
+    plan.generation += 1
+    stamp = tick()
+    results = []
+    for j, data in enumerate(values):
+        backward = plan.backward[j]
+        if backward is None:
+            results.append(_make(data))
+            continue
+        parents = tuple(_tensor_of(source, args, kwargs) for source in plan.parents[j])
+        run = _Run(plan, backward, saved, plan.generation, stamp, args, kwargs)
+        node = _node(data, plan.ops[j], parents, (run, *(p._data for p in parents)), None)
+        results.append(node)
+    if plan.structure == "one":
+        return results[0]
+    return tuple(results) if plan.structure == "tuple" else results
+
+
+def _tensor_of(source: tuple[str, Any], args: tuple, kwargs: dict) -> Tensor:
+    kind, what = source
+    if kind == "leaf":
+        return what
+    return args[what] if isinstance(what, int) else kwargs[what]
+
+
+class _Run:
+    """One replayed forward's saved values, and its backward, run once for all leaves."""
+
+    __slots__ = ("plan", "backward", "saved", "generation", "stamp", "grads")
+
+    def __init__(self, plan, backward, saved, generation, stamp, args, kwargs) -> None:
+        self.plan, self.backward, self.saved = plan, backward, saved
+        self.generation, self.stamp = generation, stamp
+        self.grads: tuple = ()
+
+    def leaf_grad(self, g: Any, n: int) -> np.ndarray:
+        if not isinstance(g, np.ndarray):
+            raise RuntimeError("compile: create_graph=True through a compiled result is not "
+                               "supported; differentiate the uncompiled function to higher "
+                               "orders")
+        if n == 0:  # the engine asks for input 0 first: run the whole backward then
+            if self.plan.generation != self.generation:
+                raise RuntimeError("compile: this result's forward values were overwritten "
+                                   "by a later call of the compiled function; call "
+                                   "backward() before calling the function again")
+            if LAST_WRITE[0] > self.stamp:
+                _refuse_written(self.plan, self.saved, self.stamp)
+            self.grads = self.backward(g, self.saved)
+        return self.grads[n]
+
+
+def _refuse_written(plan: Plan, saved: tuple, stamp: int) -> None:
+    """Tensors whose arrays the backward reads (kept tensors, leaves) that were written in
+    place since the forward, as the engine refuses a stale saved value."""
+    arrays = {id(a) for values in saved for a in values if isinstance(a, np.ndarray)}
+    for t in [*plan.escaped, *plan.leaves]:
+        if t._version[0] > stamp and id(t._data) in arrays:
+            raise RuntimeError(f"backward: tensor{' ' + t.name if t.name else ''} of shape "
+                               f"{t.shape} was modified in place after the compiled forward "
+                               f"that read it; its gradient would be wrong. Edit values only "
+                               f"after backward, or call the function again")
