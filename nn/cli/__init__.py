@@ -10,6 +10,7 @@
     backprop steps      the backward pass step by step (terminal, or an HTML page with --html)
     backprop explain    one gradient element's rule with its numbers plugged in
     backprop grade      grade your own backprop(cache) against autodiff; the first wrong quantity
+    backprop exercise   write a notebook in which you write backprop yourself, checked cell by cell
 
 ``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
 
@@ -31,8 +32,8 @@ checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
 The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
-``errata``, ``train``, ``steps`` with ``explain``, ``grade``); ``common`` holds the options and
-checks they share.
+``errata``, ``train``, ``steps`` with ``explain``, ``grade``, ``exercise``); ``common`` holds
+the options and checks they share.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .check import add_check
 from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .demo import add_demo
 from .errata import add_errata
+from .exercise import add_exercise
 from .grade import add_grade
 from .graph import add_graph
 from .steps import add_explain, add_steps
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
                                        required=True)
     for add in (add_demo, add_check, add_errata, add_graph, add_train, add_steps, add_explain,
-                add_grade):
+                add_grade, add_exercise):
         add(subparsers)
     return parser
 

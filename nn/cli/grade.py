@@ -4,7 +4,9 @@ The file is run with ``runpy.run_path`` in this process (the learner's own) and 
 function named ``backprop`` (``--function`` picks another name). Without network options the
 network is Wichmann's section 6 (the course's flower, ``[2, 4, 1]`` tanh/sigmoid, binary
 cross-entropy, ``W = 0.01 randn`` after seed 2); with any, a random one as ``backprop check``
-builds it. ``add_exercise`` (the notebook writer) is not written yet.
+builds it (each option not given at its ``_NETWORK_DEFAULTS`` value, which ``--help`` shows).
+``backprop exercise`` (``nn/cli/exercise.py``) writes notebooks whose check cells run the same
+grader.
 """
 
 from __future__ import annotations
@@ -18,13 +20,24 @@ import numpy as np
 import nn
 
 from ..closed_form.grading import NOTATIONS, grade
-from .common import CLIError, add_command, add_network_options, random_network
+from .common import (
+    CLIError,
+    add_command,
+    add_network_options,
+    check_network_options,
+    random_network,
+)
 
 WRONG = 3
 """Exit status when a returned quantity is wrong (or nothing could be graded)."""
 
 _NETWORK_DEFAULTS = {"sizes": [2, 4, 1], "hidden": "tanh", "output": "sigmoid",
                      "loss": "binary_cross_entropy", "m": 16, "seed": 0}
+"""The random network's options, for those not given when another one is."""
+
+_SECTION6 = {"m": "the 400 flower points of section 6",
+             "seed": "section 6's W = 0.01 randn after seed 2"}
+"""What the section-6 network uses where it differs from ``_NETWORK_DEFAULTS``, for ``--help``."""
 
 
 def add_grade(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +61,18 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
                         help="the names and scaling you return, one of %(choices)s "
                              "(default: %(default)s)")
     add_network_options(parser, m=16)
+    for action in parser._actions:  # None marks "not given"; the help says what is used
+        name = action.dest
+        if name in _NETWORK_DEFAULTS:
+            text = str(action.help).split(" (default:")[0]
+            value = _NETWORK_DEFAULTS[name]
+            shown = ",".join(map(str, value)) if isinstance(value, list) else value
+            action.help = (f"{text} (default: {_SECTION6[name]}; {shown} with other network "
+                           f"options)" if name in _SECTION6 else f"{text} (default: {shown})")
     parser.set_defaults(**dict.fromkeys(_NETWORK_DEFAULTS), run=run_grade, parser=parser)
+    parser.epilog = str(parser.epilog).replace(
+        "\n  130", f"\n  {WRONG}   a returned quantity is wrong, or nothing could be graded"
+                   f"\n  130")
 
 
 def _identifier(text: str) -> str:
@@ -76,6 +100,9 @@ def run_grade(args: argparse.Namespace) -> int:
         for name, value in _NETWORK_DEFAULTS.items():
             if getattr(args, name) is None:
                 setattr(args, name, value)
+        parser = getattr(args, "parser", None)
+        if parser is not None:
+            check_network_options(parser, args)
         model, X, Y = random_network(args)
         loss = args.loss
     report = grade(fn, model, X, Y, loss, notation=args.notation)

@@ -41,8 +41,10 @@ NOTATIONS: dict[str, dict[str, Name]] = {
               "dW": Name("dW", False, "∂J/∂W[l] (mean over examples)"),
               "db": Name("db", False, "∂J/∂b[l] (mean over examples)")},
     "blog": {"dg_dz": Name("dZ", True, "m·∂J/∂Z[l] (the blog's per-sample ∂g/∂z^l, columns)"),
-             "dW": Name("dW", False, "∂L/∂W^l (averaged over the N samples)"),
-             "db": Name("db", False, "∂L/∂b^l (averaged over the N samples)")},
+             "dW": Name("dW", False, "∂J/∂W[l] (the blog's ∂L/∂W^l, averaged over the N "
+                                     "samples)"),
+             "db": Name("db", False, "∂J/∂b[l] (the blog's ∂L/∂b^l, averaged over the N "
+                                     "samples)")},
 }
 """Notation -> name -> :class:`Name`. ``"ours"`` is the default."""
 

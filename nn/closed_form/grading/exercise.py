@@ -1,0 +1,167 @@
+"""The checker an exercise notebook runs: ``Exercise(level).check(dA2, dZ2, ...)``.
+
+The learner writes one function per layer quantity, ``name(c, d)``: ``c`` is the grader's
+:class:`~nn.closed_form.grading.rules.Cache`, ``d`` what the earlier functions returned, by
+name. ``check`` runs the functions given, in the level's order, hands their results to the
+grader (``grade_cache``: autodiff is the reference, the first error is named and diagnosed)
+and raises ``AssertionError`` with the grader's words unless the *last* one is right. A
+function that raises (a blank one raises ``NotImplementedError``) is reported, and the right
+values stand in for it in ``d`` so that the functions after it are still checked on their
+own. The network is the section-6 one that ``backprop grade`` uses by default: ``[2, 4, 1]``,
+tanh then sigmoid, ``W = 0.01 randn`` after seed 2, the 400 flower points, with the level's
+loss.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..autodiff import run_autodiff
+from .grader import GradeReport, Line, grade_cache
+from .levels import LEVELS, Level
+from .names import NOTATIONS, Name, parse_key
+from .rules import Cache, Key, learner_cache
+
+
+def section6(loss: str = "binary_cross_entropy") -> tuple[Any, np.ndarray, np.ndarray]:
+    """Wichmann's section-6 network and the flower data: ``(model, X, Y)``."""
+    import nn
+
+    X, Y = nn.flower()
+    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", init="normal", scale=0.01,
+                   rng=np.random.RandomState(2))
+    return model, X, Y
+
+
+class Exercise:
+    """One level's network, its names and the grader, for the notebook's check cells."""
+
+    def __init__(self, level: str) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
+        self.level: Level = LEVELS[level]
+        model, X, Y = section6(self.level.loss)
+        run = run_autodiff(model, X, Y, self.level.loss)
+        self._cache = run.cache
+        self._truth = dict(run.gradients)
+        self.names = tuple(task.name for task in self.level.tasks)
+        self._network = (f"section 6: MLP {list(run.cache.sizes)} (tanh, sigmoid), "
+                         f"{self.level.loss}, m = {run.cache.m}")
+
+    def cache(self) -> Cache:
+        """A fresh copy of what each function receives, to try things on."""
+        return learner_cache(self._cache)
+
+    def _name(self, name: str) -> tuple[Key, Name]:
+        parsed = parse_key(name)
+        assert parsed is not None, name
+        meaning = NOTATIONS[self.level.notation][parsed[0]]
+        return (meaning.gradient, parsed[1]), meaning
+
+    def expected(self, name: str) -> str:
+        """``"shape (1, 400), m·∂J/∂Z[2] (Rojas's dZ: no 1/m)"``."""
+        key, meaning = self._name(name)
+        return (f"shape {self._truth[key].shape}, "
+                f"{meaning.meaning.replace('[l]', f'[{key[1]}]')}")
+
+    def right(self, name: str) -> np.ndarray:
+        """The right value of ``name`` in the level's notation and scaling."""
+        key, meaning = self._name(name)
+        return self._truth[key] * (self._cache.m if meaning.per_m else 1.0)
+
+    def report(self, *functions: Callable[..., Any]) -> tuple[GradeReport, dict[str, str]]:
+        """The grader's report on ``functions`` (the level's first ones, in order) and, by
+        name, what each function that raised raised."""
+        if not functions:
+            raise TypeError(f"check needs your functions, in order: check({self.names[0]}, ...)")
+        if len(functions) > len(self.names):
+            raise TypeError(f"this level has {len(self.names)} quantities "
+                            f"({', '.join(self.names)}); got {len(functions)} functions")
+        for name, fn in zip(self.names, functions):
+            if not callable(fn):
+                raise TypeError(f"{name} is a {type(fn).__name__}, not a function: define it "
+                                f"with def {name}(c, d): ... and run its cell")
+        raised: dict[str, str] = {}
+
+        def backprop(c: Cache) -> dict[str, Any]:
+            d: dict[str, Any] = {}
+            returned: dict[str, Any] = {}
+            for name, fn in zip(self.names, functions):
+                try:
+                    value = fn(c, d)
+                except Exception as error:  # the learner's code: report it, carry on
+                    raised[name] = _raised(error)
+                    d[name] = self.right(name)
+                    continue
+                d[name] = value
+                returned[name] = np.array(value, copy=True) if isinstance(value, np.ndarray) \
+                    else value
+            return returned
+
+        report = grade_cache(backprop, self._cache, self._truth, self.level.notation,
+                             self._network)
+        given = {self._name(name)[0]: name for name in self.names[:len(functions)]}
+        lines = [line if given[line.key] not in raised else
+                 Line(line.key, "missing", note="raised (above): the right values stood in "
+                      "for it in d", written=given[line.key])
+                 for line in report.lines if line.key in given]
+        problems = [f"{name} raised {why}" for name, why in raised.items()]
+        return replace(report, lines=lines, problems=report.problems + problems), raised
+
+    def check(self, *functions: Callable[..., Any]) -> None:
+        """Grade ``functions`` (the level's first ones, in order); ``AssertionError`` with the
+        grader's message unless the last is right. Prints a line when it is."""
+        report, raised = self.report(*functions)
+        name = self.names[len(functions) - 1]
+        key, _ = self._name(name)
+        line = report.line(key)
+        if name in raised:
+            why = raised[name]
+            todo = ("not written yet: replace raise NotImplementedError() with your code"
+                    if why.startswith("NotImplementedError") else f"raised {why}")
+            raise AssertionError(f"{name} is {todo}; expected {self.expected(name)}\n\n"
+                                 f"{report}")
+        if line.status != "right":
+            if report.first_error == key:
+                verdict = f"{name} is wrong: {report.diagnosis}"
+            elif line.status == "inherited":
+                verdict = f"{name} is {line.note}: fix that one first (its check above fails)"
+            else:
+                verdict = f"{name} is wrong: {line.note}"
+            raise AssertionError(f"{verdict}\n\n{report}")
+        by_key = {self._name(other)[0]: other for other in self.names}
+        also = [f"{other} raised {why}" for other, why in raised.items()]
+        also += [f"{by_key[ln.key]} is wrong" for ln in report.lines
+                 if ln.status not in ("right", "missing")]
+        tail = f" (but {'; '.join(also)}: see their checks)" if also else ""
+        print(f"✓ {name} is right: {self.expected(name)}, max rel. difference "
+              f"{line.max_rel:.1e}{tail}")
+
+    def __str__(self) -> str:
+        rows = [f"{self.level.title} on {self._network}",
+                "write, in this order (each gets c, the cache, and d, what the ones before "
+                "returned):"]
+        width = max(len(name) for name in self.names)
+        rows += [f"  {name:<{width}}  {self.expected(name)}" for name in self.names]
+        return "\n".join(rows)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _raised(error: Exception) -> str:
+    """``"NotImplementedError() at line 3 of its cell"``: the exception and the line of the
+    learner's function it came from."""
+    text = traceback.format_exception_only(type(error), error)[-1].strip()
+    text = f"{text}()" if text == type(error).__name__ else text
+    frames = traceback.extract_tb(error.__traceback__)[1:]  # below backprop's own frame
+    if not frames:
+        return text
+    place = "its cell" if "ipykernel" in frames[0].filename else frames[0].filename
+    where = f" at line {frames[0].lineno} of {place}"
+    return text + where
