@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, functional
+from autograd_core import Tensor, functional, recording
 
 
 def mse(prediction: Tensor, target: Any) -> Tensor:
@@ -62,9 +62,13 @@ def cross_entropy(logits: Tensor, target: Any) -> Tensor:
     """
     Z = _prediction(logits, "cross_entropy", "logits")
     C, m = Z.shape
-    if isinstance(target, Tensor) and target.requires_grad:
+    if isinstance(target, Tensor) and (target.requires_grad or target.ndim == 2):
         T: Tensor | np.ndarray = _target(target, Z, "cross_entropy")
     else:
+        if isinstance(target, Tensor) and recording.state.tape is not None:
+            raise RuntimeError("cross_entropy: integer labels (m,) become one-hot targets by "
+                               "reading their values, which a compiled function cannot "
+                               "replay; pass one-hot targets (C, m) (nn.one_hot(labels, C))")
         labels = np.asarray(target.data if isinstance(target, Tensor) else target)
         if labels.ndim == 1:
             T = _one_hot(labels, C, m, Z.dtype)

@@ -14,6 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from autograd_core import Tensor
+from autograd_core import compile as compile_function
 
 from .layers import Rng, as_rng
 from .optim import Optimizer
@@ -67,7 +68,8 @@ class NonFiniteLossError(FloatingPointError):
 
 def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss,
         optimizer: Optimizer, epochs: int, batch_size: int | None = None, rng: Rng = None,
-        progress: bool = True, *, track_accuracy: bool = False) -> History:
+        progress: bool = True, *, track_accuracy: bool = False,
+        compile: bool = False) -> History:  # noqa: A002 - torch.compile's name, as an option
     """Train ``model`` on the columns of ``X`` and ``Y``; return the per-epoch ``History``.
 
     Each epoch visits every example once: in minibatches of ``batch_size`` columns, in an
@@ -82,6 +84,10 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
         progress: show a tqdm bar with the loss, on runs longer than a second and only when
             standard error is a terminal.
         track_accuracy: also record ``nn.accuracy`` per epoch in ``history.accuracy``.
+        compile: run ``loss(model(X_b), Y_b)`` through ``autograd_core.compile``: recorded
+            at the first minibatch (and the first of each other size), then replayed as flat
+            NumPy; the same values and gradients bit for bit, in less time. ``model`` and
+            ``loss`` must be written with Tensor operations only (no reads of values).
 
     Raises:
         NonFiniteLossError: (a ``FloatingPointError``) at the first minibatch whose loss, or
@@ -97,6 +103,7 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
     history = History(accuracy=[] if track_accuracy else None)
     show = bool(progress) and bool(getattr(sys.stderr, "isatty", lambda: False)())
     step = 0
+    forward = _compiled(model, loss) if compile else None
     with tqdm(total=epochs, disable=not show, delay=1.0, unit="epoch", dynamic_ncols=True,
               leave=True) as bar:
         for epoch in range(1, epochs + 1):
@@ -111,8 +118,11 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
             for X_b, Y_b in batches:
                 step += 1
                 optimizer.zero_grad()
-                prediction = model(X_b)
-                J = loss(prediction, Y_b)
+                if forward is None:
+                    prediction = model(X_b)
+                    J = loss(prediction, Y_b)
+                else:
+                    J, prediction = forward(X_b, Y_b)
                 value = J.item()
                 if not math.isfinite(value):
                     raise _non_finite("loss", value, epoch, epochs, step, X_b, Y_b,
@@ -133,6 +143,14 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)
                 bar.update()
     return history
+
+
+def _compiled(model: Callable[[Any], Tensor], loss: Loss) -> Callable:
+    def loss_and_prediction(X_b: Tensor, Y_b: Tensor) -> tuple[Tensor, Tensor]:
+        prediction = model(X_b)
+        return loss(prediction, Y_b), prediction
+
+    return compile_function(loss_and_prediction)
 
 
 def _finite_gradients(optimizer: Optimizer) -> bool:

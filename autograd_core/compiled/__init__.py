@@ -101,7 +101,7 @@ def _still_valid(plan: Plan) -> bool:
 def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
     arrays = [t._data for t in plan.leaves]
     for k in plan.arg_keys:
-        value = args[k] if isinstance(k, int) else kwargs[k]
+        value = args[k] if type(k) is int else kwargs[k]
         # an ndarray is copied, as the engine copies what it is given (its own arrays)
         arrays.append(value._data if isinstance(value, Tensor) else np.array(value))
     values, saved = plan.forward(*arrays)
@@ -113,10 +113,11 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
         if backward is None:
             results.append(_make(data))
             continue
-        parents = tuple(_tensor_of(source, args, kwargs) for source in plan.parents[j])
-        run = _Run(plan, backward, saved, plan.generation, stamp, args, kwargs)
-        node = _node(data, plan.ops[j], parents, (run, *(p._data for p in parents)), None)
-        results.append(node)
+        parents = plan.fixed_parents[j] or tuple(
+            _tensor_of(source, args, kwargs) for source in plan.parents[j])
+        run = _Run(plan, backward, saved, stamp)
+        results.append(_node(data, plan.ops[j], parents, (run, *[p._data for p in parents]),
+                             None))
     if plan.structure == "one":
         return results[0]
     return tuple(results) if plan.structure == "tuple" else results
@@ -134,9 +135,9 @@ class _Run:
 
     __slots__ = ("plan", "backward", "saved", "generation", "stamp", "grads")
 
-    def __init__(self, plan, backward, saved, generation, stamp, args, kwargs) -> None:
+    def __init__(self, plan: Plan, backward: Callable, saved: tuple, stamp: int) -> None:
         self.plan, self.backward, self.saved = plan, backward, saved
-        self.generation, self.stamp = generation, stamp
+        self.generation, self.stamp = plan.generation, stamp
         self.grads: tuple = ()
 
     def leaf_grad(self, g: Any, n: int) -> np.ndarray:

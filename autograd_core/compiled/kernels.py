@@ -1,36 +1,216 @@
-"""Kernels: an op's forward written as NumPy calls into buffers allocated once (``out=``).
+"""Kernels: an op's forward, or one of its rules, written inline as the NumPy calls it makes.
 
-Each makes the very calls the op's own ``forward`` makes, in the same order and dtypes, so
-the values are the same bit for bit; only where the result lands differs. A kernel returns
-the plan's lines for tape position ``i`` (``v{i}``: the result, ``s{i}``: the saved tuple),
-or None to leave the op to its own ``forward``. Used only for values nothing outside the
-plan sees: results, escaped tensors and gradients handed to leaves are always fresh arrays.
+Each kernel makes the very calls the op's own ``forward`` or rule makes, in the same order,
+with the same operands and dtypes, so the values are the same bit for bit; what changes is
+where the result lands (``out=``: a buffer the plan allocated once, when the value is one
+nothing outside the plan sees) and that no Python function is called around them.
+
+A kernel gets the operands' names and the recording's arrays and returns a ``Code``, or None
+to leave the op to its own function (for the shapes or dtypes it does not handle). ``{out}``
+in the code stands for the result's array: a buffer when ``Code.buffer`` is set and one is
+free. In the code, ``{v}`` is the result's name and ``{buf}`` the array to write it into:
+the buffer, or ``None`` (NumPy then allocates a fresh one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-
-class Buffers:
-    """The plan's preallocated arrays, named ``B0``, ``B1``... in its namespace."""
-
-    def __init__(self, names: dict[str, Any]) -> None:
-        self.names = names
-        self.count = 0
-
-    def new(self, shape: tuple[int, ...], dtype: np.dtype) -> str:
-        name = f"B{self.count}"
-        self.count += 1
-        self.names[name] = np.empty(shape, dtype)
-        return name
-
-    def nbytes(self) -> int:
-        return sum(self.names[f"B{n}"].nbytes for n in range(self.count))
+from .. import ops
+from ..dual import _EXP_LIMIT
 
 
-Kernel = Callable[[Buffers, int, list[str], list[np.ndarray], dict | None], list[str] | None]
-FORWARD: dict[type, Kernel] = {}
+@dataclass
+class Code:
+    lines: list[str]  # statements; the last one defines the result
+    shape: tuple[int, ...] | None = None  # a buffer of this shape and dtype may hold it
+    dtype: np.dtype | None = None
+    in_place: tuple[str, ...] = ()  # operands whose array may also be the result's
+    saved: str | None = None  # a forward's saved tuple, an expression (None: no tuple)
+
+
+def _same(*arrays: np.ndarray) -> bool:
+    """Operands of one shape and dtype: an elementwise op's result is that shape, exactly."""
+    a = arrays[0]
+    return all(type(x) is np.ndarray and x.shape == a.shape and x.dtype is a.dtype
+               for x in arrays)
+
+
+def _float(a: np.ndarray) -> bool:
+    return type(a) is np.ndarray and a.dtype.kind == "f" and a.ndim == 2
+
+
+# ---------------------------------------------------------------- forwards
+
+
+def addmm(names, arrays, params) -> Code | None:
+    b, w, a = arrays
+    if not (_float(w) and _float(a) and w.dtype is a.dtype and type(b) is np.ndarray
+            and b.dtype is w.dtype):
+        return None
+    nb, nw, na = names
+    shape = (w.shape[0], a.shape[1])
+    return Code(["{v} = np.matmul(" + f"{nw}, {na}, out={{buf}})",
+                 f"{{v}} += {nb}"], shape, w.dtype, (), f"({nw}, {na})")
+
+
+def matmul(names, arrays, params) -> Code | None:
+    a, b = arrays
+    if not (_float(a) and _float(b) and a.dtype is b.dtype):
+        return None
+    na, nb = names
+    return Code(["{v} = np.matmul(" + f"{na}, {nb}, out={{buf}})"],
+                (a.shape[0], b.shape[1]), a.dtype, (), f"({na}, {nb})")
+
+
+def _broadcast(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
+    """The result's shape when ``a ⊕ b`` stays in their one float dtype, else None."""
+    if not (type(a) is np.ndarray and type(b) is np.ndarray and a.dtype is b.dtype
+            and a.dtype.kind == "f"):
+        return None
+    try:
+        return np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        return None
+
+
+def _binary(ufunc: str, saves: bool) -> Callable:
+    def kernel(names, arrays, params) -> Code | None:
+        shape = _broadcast(*arrays)
+        if shape is None:
+            return None
+        full = tuple(n for n, a in zip(names, arrays) if a.shape == shape)
+        saved = f"({names[0]}, {names[1]})" if saves else "()"
+        return Code(["{v} = " + f"np.{ufunc}({names[0]}, {names[1]}, out={{buf}})"],
+                    shape, arrays[0].dtype, full, saved)
+    return kernel
+
+
+def _unary(ufunc: str, saves: str) -> Callable:
+    """``saves``: what the op's forward saves, "out", "x" or "nothing"."""
+    def kernel(names, arrays, params) -> Code | None:
+        (x,), (nx,) = arrays, names
+        if not (type(x) is np.ndarray and x.dtype.kind == "f"):
+            return None
+        saved = {"out": "({v},)", "x": f"({nx},)", "nothing": "()"}[saves]
+        return Code(["{v} = " + f"np.{ufunc}({nx}, out={{buf}})"], x.shape, x.dtype,
+                    () if saves == "x" else (nx,), saved)
+    return kernel
+
+
+def relu(names, arrays, params) -> Code | None:
+    (x,), (nx,) = arrays, names
+    if not (type(x) is np.ndarray and x.dtype.kind == "f"):
+        return None
+    return Code(["{v} = " + f"np.maximum({nx}, 0, out={{buf}})"], x.shape, x.dtype, (nx,),
+                "({v},)")
+
+
+def sigmoid(names, arrays, params) -> Code | None:
+    """``dual.sigmoid``'s calls: −x, e^(−x) (warnings off only where it overflows), +1, 1/·."""
+    (x,), (nx,) = arrays, names
+    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.size):
+        return None
+    limit = _EXP_LIMIT.get(x.dtype, 0.0)
+    return Code(["{v} = " + f"np.negative({nx}, out={{buf}})",
+                 f"if {{v}}.max() > {limit!r}:",
+                 "    with np.errstate(over='ignore'):",
+                 "        np.exp({v}, out={v})",
+                 "else:",
+                 "    np.exp({v}, out={v})",
+                 "{v} += 1",
+                 "{v} = np.reciprocal({v}, out={v})"],
+                x.shape, x.dtype, (nx,), "({v},)")
+
+
+FORWARD: dict[type, Callable[..., Code | None]] = {
+    ops.AddMM: addmm,
+    ops.MatMul: matmul,
+    ops.Add: _binary("add", saves=False),
+    ops.Mul: _binary("multiply", saves=True),
+    ops.Tanh: _unary("tanh", "out"),
+    ops.Exp: _unary("exp", "out"),
+    ops.Log: _unary("log", "x"),
+    ops.Neg: _unary("negative", "nothing"),
+    ops.ReLU: relu,
+    ops.Sigmoid: sigmoid,
+}
+
+
+# ---------------------------------------------------------------- rules
+# rule(g, saved names, arrays) for (op, input index); the same expression as the op's vjp
+
+
+def _times_saved(k: int) -> Callable:
+    """``g * saved[k]`` (Mul's rules: the other operand), output-shaped."""
+    def kernel(g, saved, arrays, garray) -> Code | None:
+        if _broadcast(garray, arrays[k]) != garray.shape:
+            return None
+        return Code(["{v} = " + f"np.multiply({g}, {saved[k]}, out={{buf}})"],
+                    garray.shape, garray.dtype, (g,))
+    return kernel
+
+
+def _tanh_rule(g, saved, arrays, garray) -> Code | None:
+    (out,), (no,) = arrays, saved
+    if not _same(garray, out):
+        return None  # g * (1 - out * out)
+    return Code(["{v} = " + f"np.multiply({no}, {no}, out={{buf}})",
+                 "{v} = np.subtract(1, {v}, out={v})",
+                 "{v} = " + f"np.multiply({g}, {{v}}, out={{v}})"],
+                garray.shape, garray.dtype)  # g is read last: its array cannot be the result
+
+
+def _sigmoid_rule(g, saved, arrays, garray) -> Code | None:
+    (out,), (no,) = arrays, saved
+    if not _same(garray, out):
+        return None  # g * (out * (1 - out))
+    return Code(["{v} = " + f"np.subtract(1, {no}, out={{buf}})",
+                 "{v} = " + f"np.multiply({no}, {{v}}, out={{v}})",
+                 "{v} = " + f"np.multiply({g}, {{v}}, out={{v}})"],
+                garray.shape, garray.dtype)
+
+
+def _matmul_rule(k: int, kind: str) -> Callable:
+    """``g @ b.T`` (kind "g@T") or ``a.T @ g`` ("T@g") with the other operand saved[k]."""
+    def kernel(g, saved, arrays, garray) -> Code | None:
+        other = arrays[k]
+        if not (_float(garray) and _float(other) and garray.dtype is other.dtype):
+            return None
+        if kind == "g@T":
+            return Code(["{v} = " + f"np.matmul({g}, {saved[k]}.T, out={{buf}})"],
+                        (garray.shape[0], other.shape[0]), garray.dtype)
+        return Code(["{v} = " + f"np.matmul({saved[k]}.T, {g}, out={{buf}})"],
+                    (other.shape[1], garray.shape[1]), garray.dtype)
+    return kernel
+
+
+RULES: dict[tuple[type, int], Callable[..., Code | None]] = {
+    (ops.Mul, 0): _times_saved(1),
+    (ops.Mul, 1): _times_saved(0),
+    (ops.Tanh, 0): _tanh_rule,
+    (ops.Sigmoid, 0): _sigmoid_rule,
+    (ops.MatMul, 0): _matmul_rule(1, "g@T"),
+    (ops.MatMul, 1): _matmul_rule(0, "T@g"),
+    (ops.AddMM, 1): _matmul_rule(1, "g@T"),
+    (ops.AddMM, 2): _matmul_rule(0, "T@g"),
+}
+PASS_THROUGH = {(ops.Add, 0), (ops.Add, 1), (ops.AddMM, 0)}  # rules that return g itself
+
+
+def bias_sum(g: str, garray: np.ndarray, shape: tuple[int, ...]) -> Code | None:
+    """``unbroadcast``'s bias-column case, ``g.sum(axis=1, keepdims=True)``, inline."""
+    if len(shape) == 2 == garray.ndim and shape[1] == 1 and shape[0] == garray.shape[0] \
+            and garray.shape != shape:
+        return Code(["{v} = " + f"np.add.reduce({g}, axis=1, keepdims=True, out={{buf}})"],
+                    shape, garray.dtype)
+    return None
+
+
+def accumulate(total: str, g: str, array: np.ndarray) -> Code:
+    """``total + g``, as ``engine._accumulate`` sums two contributions to one gradient."""
+    return Code(["{v} = " + f"np.add({total}, {g}, out={{buf}})"], array.shape, array.dtype,
+                (total, g))

@@ -1,19 +1,26 @@
 """A recording turned into two flat Python functions of NumPy calls: forward and backward.
 
-``Plan(recording)`` writes the source of ``forward(leaves, args) -> (results, saved)`` and,
-for each result that requires grad, ``backward(g, saved) -> leaf gradients``, and compiles
-them with ``exec``: no tensors, no checks, no graph; ``plan.source`` shows the program.
+``Plan(recording)`` writes the source of ``forward(leaves..., args...) -> (results, saved)``
+and, for each result that requires grad, ``backward(g0, saved) -> leaf gradients``, and
+compiles them with ``exec``: no tensors, no checks, no graph (``plan.source`` shows them).
 
-Every line calls the op's own ``forward`` or rule, or a kernel (``kernels.py``) that makes the
-same NumPy calls into buffers allocated once; so a replay computes what the eager engine
-computes, bit for bit. The backward lines come from walking the recorded graph exactly as
-``engine.backward`` does (latest node first, inputs in order, the same sums, unbroadcasts,
-casts and shortcuts), with the recording's own arrays: each rule runs once here, which tells
-the shapes, dtypes and aliases the lines must handle.
+Every line calls the op's own ``forward`` or rule, or is a kernel (``kernels.py``) making the
+same NumPy calls, so a replay computes what the eager engine computes, bit for bit. The
+backward lines come from walking the recorded graph exactly as ``engine.backward`` does
+(latest node first, inputs in order, the same sums, unbroadcasts, casts and shortcuts) with
+the recording's own arrays: each rule runs once here, which tells the shapes, dtypes and
+aliases the lines must handle.
+
+Kernels write into buffers allocated once. ``_allocate`` gives each a buffer by liveness: a
+buffer is reused once every value that may refer to it has had its last use, except those
+the backward reads (the saved values), which live until the next forward. Nothing handed
+out is a buffer: results, kept tensors' values and leaves' gradients are fresh arrays.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from typing import Any
 
@@ -22,50 +29,77 @@ import numpy as np
 from ..ops import Op, unbroadcast
 from ..record import _make
 from . import kernels
+from .kernels import Code
 from .trace import Recording
+
+
+@dataclass
+class Step:
+    code: list[str]  # lines with {v} (the value's name) and {buf} (its buffer, or None)
+    value: str | None  # the name it defines ({v})
+    uses: list[str]
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # defined name -> names it may
+    # share memory with (its own buffer aside)
+    shape: tuple[int, ...] | None = None  # a buffer may hold the value
+    dtype: Any = None
+    in_place: tuple[str, ...] = ()  # operands whose buffer the value may take over
 
 
 class Plan:
     def __init__(self, rec: Recording) -> None:
-        self.rec = rec
-        self.names: dict[str, Any] = {"np": np, "unbroadcast": unbroadcast,
-                                      "keep": _keep, "fresh": np.array}
-        self.leaves: list[Any] = []  # tensors read at replay, in the forward's argument order
-        self.arg_keys: list[Any] = []
+        self.names: dict[str, Any] = {"np": np, "unbroadcast": unbroadcast, "keep": _keep,
+                                      "fresh": np.array, "scalar_out": _scalar_out}
+        self.leaves: list[Any] = []  # tensors whose arrays a replay passes, in order
+        self.arg_keys: list[Any] = []  # the arguments it passes after them
         self.escaped = [rec.tape[i][3] for i in sorted(rec.escaped)]
-        self.buffers = kernels.Buffers(self.names)
-        self.value_of = {id(out): i for i, (_, _, _, out) in enumerate(rec.tape)}
-        self.saved: set[int] = set()  # the ops whose saved values backward reads
-        forward_lines = self._forward()
+        self.value_of = {id(row[3]): i for i, row in enumerate(rec.tape)}
+        self.rec = rec
+        forward = self._forward()
         n = len(rec.results)
-        self.backward: list[Any] = [None] * n  # per result that requires grad: its function
+        self.backward: list[Any] = [None] * n  # per result that requires grad
         self.backward_sources: list[str | None] = [None] * n
         self.parents: list[list[tuple[str, Any]]] = [[] for _ in range(n)]  # its leaves
-        walks = {}
+        walks, needed = {}, set()
         for j, r in enumerate(rec.results):
             if r._op is not None and id(r) in self.value_of:
-                walks[j], self.parents[j], used = self._backward(r)
-                self.saved |= used
-        saved = sorted(self.saved)
-        results = "".join(r + ", " for r in self._result_names())
-        forward_lines.append(f"    return ({results}), ({''.join(f's{i}, ' for i in saved)})")
-        params = ", ".join([f"l{n}" for n in range(len(self.leaves))] +
-                           [f"a{n}" for n in range(len(self.arg_keys))])
-        self.source = "\n".join([f"def forward({params}):", *forward_lines])
+                walks[j], self.parents[j] = self._backward(r)
+                needed |= {u for step in walks[j] for u in step.uses if u.startswith("s")}
+        saved = sorted(needed, key=lambda s: int(s[1:]))
+        forward = [step for step in forward  # a kernel's saved tuple that no backward reads
+                   if not (step.value is None and step.code[0].startswith("s")
+                           and step.code[0].split(" ")[0] not in needed)]
+        results = [self._result(r) for r in rec.results]
+        forward.append(Step([f"return ({_tuple(results)}), ({_tuple(saved)})"], None,
+                            [*results, *saved]))
+        params = [f"l{k}" for k in range(len(self.leaves))] + \
+                 [f"a{k}" for k in range(len(self.arg_keys))]
+        self.buffers: list[np.ndarray] = []
+        lines, bufs, free = _allocate(forward, {}, {}, self.names, self.buffers)
+        pinned = set().union(*(bufs.get(s, set()) for s in saved))
+        self.source = _function("forward", params, lines)
         self.forward = self._define("forward", self.source)
-        unpack = f"    ({''.join(f's{i}, ' for i in saved)}) = saved" if saved else ""
-        for j, lines in walks.items():
-            text = "\n".join(["def backward(g0, saved):", unpack, *lines])
-            self.backward_sources[j] = text
-            self.backward[j] = self._define("backward", text)
+        for j, steps in walks.items():
+            unpack = [f"({_tuple(saved)}) = saved"] if saved else []
+            pool = {key: [b for b in names if b not in pinned] for key, names in free.items()}
+            lines, _, _ = _allocate(steps, {s: bufs.get(s, set()) for s in saved}, pool,
+                                    self.names, self.buffers)
+            self.backward_sources[j] = _function("backward", ["g0", "saved"], unpack + lines)
+            self.backward[j] = self._define("backward", self.backward_sources[j])
         self.ops = [result_op(len(p)) for p in self.parents]
+        # the parents of each result when all are leaves (not arguments): the same each call
+        self.fixed_parents = [tuple(t for _, t in p) if all(k == "leaf" for k, _ in p) else ()
+                              for p in self.parents]
         self.leaf_facts = [(t._data.shape, t._data.dtype, t.requires_grad) for t in self.leaves]
         self.structure = rec.structure
-        self.generation = 0  # forwards replayed: a result's backward needs the latest
+        self.generation = 0  # forwards replayed: a result's backward needs the latest one
         for t in self.escaped:
             if t._op is not None:  # cut from the recording's graph, which is not kept
                 t._op, t._parents, t._saved, t._params = _Replayed, (_REPLAYED,), (), None
         del self.rec
+
+    def nbytes(self) -> int:
+        """The memory the plan's buffers hold between calls."""
+        return sum(b.nbytes for b in self.buffers)
 
     def _define(self, name: str, source: str) -> Any:
         namespace = dict(self.names)
@@ -82,137 +116,235 @@ class Plan:
             if what not in self.arg_keys:
                 self.arg_keys.append(what)
             return f"a{self.arg_keys.index(what)}"
-        for n, t in enumerate(self.leaves):
+        for k, t in enumerate(self.leaves):
             if t is what:
-                return f"l{n}"
+                return f"l{k}"
         self.leaves.append(what)
         return f"l{len(self.leaves) - 1}"
 
-    def _forward(self) -> list[str]:
-        lines = []
+    def _forward(self) -> list[Step]:
+        steps = []
         escaped = set(self.rec.escaped)
-        self.dry: dict[int, tuple[np.ndarray, tuple]] = {}
         for i, ((op, inputs, params, out), sources) in enumerate(zip(self.rec.tape,
                                                                       self.rec.sources)):
             ins = [self._input(s) for s in sources]
             arrays = [t._data for t in inputs]
             kernel = None if i in escaped else kernels.FORWARD.get(op)
-            body = kernel(self.buffers, i, ins, arrays, params) if kernel else None
-            if body is None:
-                self.names[f"F{i}"] = op.forward
-                keywords = "".join(f", {k}=P{i}_{k}" for k in (params or {}))
-                for k, value in (params or {}).items():
-                    self.names[f"P{i}_{k}"] = value
-                lines.append(f"    v{i}, s{i} = F{i}({', '.join(ins)}{keywords})")
-                data, _ = op.forward(*arrays, **(params or {}))
-                if type(data) is not np.ndarray:  # a 0-d result: as record._node makes it
-                    lines.append(f"    v{i}, s{i} = scalar_out(v{i}, s{i})")
-                    self.names["scalar_out"] = _scalar_out
+            code = kernel(ins, arrays, params) if kernel else None
+            if code is not None:
+                steps.append(Step(code.lines, f"v{i}", ins, {f"v{i}": set()},
+                                  code.shape, code.dtype, code.in_place))
+                held = code.saved.format(v=f"v{i}")
+                inside = {n for n in [f"v{i}", *ins] if re.search(rf"\b{n}\b", held)}
+                steps.append(Step([f"s{i} = {held}"], None, [f"v{i}", *ins], {f"s{i}": inside}))
             else:
-                lines += body
+                steps.append(self._call_forward(i, op, ins, arrays, params))
             if i in escaped:
                 self.names[f"E{i}"] = out
-                lines.append(f"    E{i}._data = v{i}")
-                if out._op is not None:
-                    lines.append(f"    E{i}._grad = None")  # a new forward: no gradient yet
-        return lines
+                # its own array: the user may keep it, and a buffer is overwritten next call
+                views = any(a.startswith("v") for a in steps[-1].aliases[f"v{i}"])
+                value = f"fresh(v{i})" if views else f"v{i}"
+                reset = [f"E{i}._grad = None"] if out._op is not None else []  # a new forward
+                steps.append(Step([f"E{i}._data = {value}", *reset], None, [f"v{i}"]))
+        return steps
 
-    def _result_names(self) -> list[str]:
-        names = []
-        for r in self.rec.results:
-            i = self.value_of.get(id(r))
-            if i is not None:
-                names.append(f"fresh(v{i})")
-            else:
-                key = next((k for k, t in self.rec.arg_tensors.items() if t is r), None)
-                source = ("arg", key) if key is not None else ("leaf", r)
-                names.append(f"fresh({self._input(source)})")
-        return names
+    def _call_forward(self, i: int, op: type[Op], ins: list[str], arrays: list[np.ndarray],
+                      params: dict | None) -> Step:
+        """The op's own forward: ``v{i}, s{i} = F{i}(...)``."""
+        self.names[f"F{i}"] = op.forward
+        keywords = "".join(f", {k}=P{i}_{k}" for k in (params or {}))
+        for k, value in (params or {}).items():
+            self.names[f"P{i}_{k}"] = value
+        code = [f"v{i}, s{i} = F{i}({', '.join(ins)}{keywords})"]
+        data, saved = op.forward(*arrays, **(params or {}))
+        if type(data) is not np.ndarray:  # a 0-d result: made an array, as record._node does
+            code.append(f"v{i}, s{i} = scalar_out(v{i}, s{i})")
+            data = np.asarray(data)
+        shares = {n for n, a in zip(ins, arrays) if np.shares_memory(data, a)}
+        return Step(code, f"v{i}", ins, {f"v{i}": shares, f"s{i}": {f"v{i}", *ins}})
+
+    def _result(self, r: Any) -> str:
+        i = self.value_of.get(id(r))
+        if i is not None:
+            return f"fresh(v{i})"
+        key = next((k for k, t in self.rec.arg_tensors.items() if t is r), None)
+        return f"fresh({self._input(('arg', key) if key is not None else ('leaf', r))})"
 
     # ------------------------------------------------------------ backward
 
-    def _backward(self, root: Any) -> tuple[list[str], list[tuple[str, Any]], set[int]]:
+    def _backward(self, root: Any) -> tuple[list[Step], list[tuple[str, Any]]]:
         """engine.backward's walk from ``root``, written out (see the module docstring)."""
-        lines: list[str] = []
-        counter = iter(range(1, 10**9))
-        used: set[int] = set()
-        seed = np.ones(root.shape, root.dtype)
-        grads: dict[Any, tuple[str, np.ndarray]] = {root: ("g0", seed)}
+        walk = _Walk(self)
+        grads: dict[Any, tuple[str, np.ndarray]] = {root: ("g0", np.ones(root.shape,
+                                                                        root.dtype))}
         kept: dict[Any, tuple[str, np.ndarray]] = {}
         heap = [(-root._stamp, id(root), root)]
         escaped = {id(t) for t in self.escaped}
-
-        fresh: set[str] = set()  # arrays a line made and nothing else holds
-
-        def emit(expression: str, value: np.ndarray, *held: Any) -> tuple[str, np.ndarray]:
-            name = f"t{next(counter)}"
-            lines.append(f"    {name} = {expression}")
-            if type(value) is np.ndarray and value.base is None \
-                    and not any(value is h for h in held):
-                fresh.add(name)
-            return name, value
-
         while heap:
             node = heappop(heap)[2]
-            i = self.value_of[id(node)]
-            op = node._op
+            i, op = self.value_of[id(node)], node._op
             g, garray = grads.pop(node)
             if node._hooks:
                 raise RuntimeError(f"compile: a hook is registered on {op.name}'s output; "
                                    f"hooks on intermediate tensors are not replayed")
             if node._retains_grad and id(node) in escaped:
                 if node in kept:
-                    g2, k2 = kept.pop(node)
-                    lines.append(f"    keep(E{i}, {g} + {g2})")
-                else:
-                    lines.append(f"    keep(E{i}, {g})")
-            saved = node._saved
-            used.add(i)
-            parents, rules, rule_names = node._parents, op.vjp, [f"R{i}_{n}" for n in
-                                                                 range(len(op.vjp))]
-            for n, rule in enumerate(op.vjp):
-                self.names[f"R{i}_{n}"] = rule
-            if op.shortcut is not None and node._parents[0]._op is op.shortcut[0]:
-                y = node._parents[0]
-                self.names[f"R{i}_shortcut"] = op.shortcut[1]
+                    g = walk.accumulate(g, *kept.pop(node), garray, to_leaf=True)[0]
+                walk.steps.append(Step([f"keep(E{i}, {g})"], None, [g]))
+            saved, s = node._saved, f"s{i}"
+            parents, rules = node._parents, list(enumerate(op.vjp))
+            if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
+                y = parents[0]
                 if y._retains_grad and id(y) in escaped:
-                    dy = emit(f"R{i}_0({g}, *s{i})", op.vjp[0](garray, *saved))
-                    if y in kept:
-                        kept[y] = emit(f"{kept[y][0]} + {dy[0]}", kept[y][1] + dy[1])
-                    else:
-                        kept[y] = dy
-                parents = (y._parents[0], *node._parents[1:])
-                rules = (op.shortcut[1], *op.vjp[1:])
-                rule_names = [f"R{i}_shortcut", *rule_names[1:]]
-            for p, rule, rule_name in zip(parents, rules, rule_names):
+                    dy = walk.rule(op, i, 0, op.vjp[0], g, garray, saved, to_leaf=True)
+                    kept[y] = walk.accumulate(*kept[y], *dy, to_leaf=True) if y in kept else dy
+                parents = (y._parents[0], *parents[1:])
+                rules = [("shortcut", op.shortcut[1]), *rules[1:]]
+            for p, (n, rule) in zip(parents, rules):
                 if not p.requires_grad:
                     continue
-                name, pg = emit(f"{rule_name}({g}, *s{i})", rule(garray, *saved), garray, *saved)
+                to_leaf = p._op is None
+                name, pg = walk.rule(op, i, n, rule, g, garray, saved, to_leaf)
                 if op.broadcasts and pg.shape != p.shape:
-                    name, pg = emit(f"unbroadcast({name}, {p.shape!r})", unbroadcast(pg, p.shape))
+                    name, pg = walk.unbroadcast(name, pg, p.shape, to_leaf)
                 if pg.dtype != p.dtype:
                     self.names[f"D_{p.dtype}"] = p.dtype
-                    name, pg = emit(f"{name}.astype(D_{p.dtype})", pg.astype(p.dtype))
+                    name, pg = walk.emit(f"{{v}} = {name}.astype(D_{p.dtype})", [name],
+                                         pg.astype(p.dtype))
                 if pg.shape != p.shape:
                     raise RuntimeError(f"{op.name} backward: the gradient has shape "
                                        f"{pg.shape}, expected {p.shape} (a bug in the op's rule)")
                 if p in grads:
-                    total, tarray = grads[p]
-                    grads[p] = emit(f"{total} + {name}", tarray + pg)
+                    grads[p] = walk.accumulate(*grads[p], name, pg, to_leaf)
                 else:
                     grads[p] = (name, pg)
                     if p._op is not None:
                         heappush(heap, (-p._stamp, id(p), p))
-        parents = []
-        outputs = []
+            del s
+        parents, outputs = [], []
         for leaf, (name, _) in grads.items():  # only leaves are left
             key = next((k for k, t in self.rec.arg_tensors.items() if t is leaf), None)
             parents.append(("arg", key) if key is not None else ("leaf", leaf))
-            outputs.append(name if name in fresh else f"fresh({name})")
+            outputs.append(name if name in walk.fresh else f"fresh({name})")
         for t, (name, _) in kept.items():
-            lines.append(f"    keep(E{self.value_of[id(t)]}, {name})")
-        lines.append(f"    return ({''.join(o + ', ' for o in outputs)})")
-        return lines, parents, used
+            walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name})"], None, [name]))
+        walk.steps.append(Step([f"return ({_tuple(outputs)})"], None, [n for n, _ in
+                                                                      grads.values()]))
+        return walk.steps, parents
+
+
+class _Walk:
+    """The backward's steps as the walk emits them, each run once on the recording's arrays."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan, self.steps = plan, []
+        self.count = 0
+        self.fresh: set[str] = set()  # values a step made that nothing else holds
+
+    def emit(self, line: str, uses: list[str], value: np.ndarray, *held: Any,
+             code: Code | None = None, to_leaf: bool = False) -> tuple[str, np.ndarray]:
+        self.count += 1
+        name = f"t{self.count}"
+        if code is not None and not to_leaf:  # a kernel, into a buffer
+            self.steps.append(Step(code.lines, name, uses, {name: set()}, code.shape,
+                                   code.dtype, code.in_place))
+        else:
+            lines = code.lines if code is not None else [line]
+            self.steps.append(Step(lines, name, uses, {name: set(uses)}))
+            if type(value) is np.ndarray and value.base is None \
+                    and not any(value is h for h in held):
+                self.fresh.add(name)
+        return name, value
+
+    def rule(self, op: type[Op], i: int, n: Any, rule: Any, g: str, garray: np.ndarray,
+             saved: tuple, to_leaf: bool) -> tuple[str, np.ndarray]:
+        if (op, n) in kernels.PASS_THROUGH:
+            return g, garray
+        value = rule(garray, *saved)
+        s = f"s{i}"
+        kernel = kernels.RULES.get((op, n))
+        names = [f"{s}[{k}]" for k in range(len(saved))]
+        code = kernel(g, names, saved, garray) if kernel else None
+        if code is not None:
+            return self.emit("", [g, s], value, code=code, to_leaf=to_leaf)
+        self.plan.names[f"R{i}_{n}"] = rule
+        return self.emit(f"{{v}} = R{i}_{n}({g}, *{s})", [g, s], value, garray, *saved)
+
+    def unbroadcast(self, name: str, g: np.ndarray, shape: tuple[int, ...],
+                    to_leaf: bool) -> tuple[str, np.ndarray]:
+        value = unbroadcast(g, shape)
+        code = kernels.bias_sum(name, g, shape)
+        if code is not None:
+            return self.emit("", [name], value, code=code, to_leaf=to_leaf)
+        return self.emit(f"{{v}} = unbroadcast({name}, {shape!r})", [name], value, g)
+
+    def accumulate(self, total: str, tarray: np.ndarray, g: str, garray: np.ndarray,
+                   to_leaf: bool) -> tuple[str, np.ndarray]:
+        value = tarray + garray
+        return self.emit("", [total, g], value, code=kernels.accumulate(total, g, value),
+                         to_leaf=to_leaf)
+
+
+def _allocate(steps: list[Step], known: dict[str, set[str]], pool: dict[tuple, list[str]],
+              names: dict[str, Any], buffers: list[np.ndarray]
+              ) -> tuple[list[str], dict[str, set[str]], dict[tuple, list[str]]]:
+    """The steps' lines with buffers filled in, reusing a buffer once nothing live refers to
+    it. ``known``: the buffers that names defined before these steps refer to (held
+    throughout). Returns the lines, each name's buffers, and the free buffers by shape."""
+    last = {u: k for k, step in enumerate(steps) for u in step.uses}
+    bufs: dict[str, set[str]] = dict(known)
+    held = set().union(*known.values()) if known else set()
+    holders: dict[str, set[str]] = {}  # buffer -> the live names that may refer to it
+    lines = []
+    for k, step in enumerate(steps):
+        buffer = None
+        if step.shape is not None:
+            key = (tuple(step.shape), np.dtype(step.dtype).str)
+            for u in step.in_place:  # an operand dying here lends its buffer
+                lent = bufs.get(u, set())
+                if last.get(u) == k and len(lent) == 1:
+                    (b,) = lent
+                    if _key_of(names[b]) == key and b not in held and \
+                            all(last.get(n, -1) <= k for n in holders[b]):
+                        buffer = b
+                        break
+            if buffer is None and pool.get(key):
+                buffer = pool[key].pop()
+            if buffer is None:
+                buffer = f"B{len(buffers)}"
+                names[buffer] = np.empty(step.shape, step.dtype)
+                buffers.append(names[buffer])
+            holders[buffer] = set()
+        fill = {"v": step.value or "", "buf": buffer or "None"}
+        lines += [line.format(**fill) for line in step.code]
+        for name, aliases in step.aliases.items():
+            bufs[name] = set().union(*(bufs.get(a, set()) for a in aliases))
+            if name == step.value and buffer is not None:
+                bufs[name].add(buffer)
+            for b in bufs[name]:
+                holders.setdefault(b, set()).add(name)
+        for name in {*step.uses, *step.aliases}:  # release what dies here
+            if last.get(name, -1) > k or name in known:
+                continue
+            for b in bufs.get(name, ()):
+                who = holders.get(b)
+                if who is not None and name in who:
+                    who.discard(name)
+                    if not who and b not in held:
+                        pool.setdefault(_key_of(names[b]), []).append(b)
+    return lines, bufs, pool
+
+
+def _key_of(array: np.ndarray) -> tuple:
+    return (array.shape, array.dtype.str)
+
+
+def _tuple(names: list[str]) -> str:
+    return "".join(n + ", " for n in names)
+
+
+def _function(name: str, params: list[str], lines: list[str]) -> str:
+    return "\n".join([f"def {name}({', '.join(params)}):", *("    " + ln for ln in lines)])
 
 
 def result_op(n_parents: int) -> type[Op]:
