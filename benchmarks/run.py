@@ -1,13 +1,21 @@
 """Training-step benchmark: autodiff against the hand-written closed-form NumPy step.
 
 One step = forward, backward, SGD update of a tanh-hidden, sigmoid-output MLP trained with
-binary cross-entropy, samples as columns. Three implementations of the same step run in
+binary cross-entropy, samples as columns. The implementations of the same step run in
 interleaved rounds on the same data, each in a process of its own (``--shared``: all in this
 one):
 
-- ``numpy``:  the closed-form equations written by hand (our floor: the same BLAS calls),
-- ``tensor``: raw ``autograd_core`` Tensor ops with a hand-written SGD update,
-- ``nn``:     ``nn.MLP`` + ``nn.binary_cross_entropy`` + ``nn.optim.SGD``.
+- ``numpy``:    the closed-form equations written by hand (our floor: the same BLAS calls),
+- ``tensor``:   raw ``autograd_core`` Tensor ops as a user writes them (``Z = W @ A + b``,
+  tanh, sigmoid, BCE as ``-(T*log(A) + (1-T)*log(1-A)).sum()/m``), SGD under ``no_grad``,
+- ``nn``:       ``nn.MLP`` + ``nn.binary_cross_entropy`` (fused) + ``nn.optim.SGD``,
+- ``compiled``: the ``tensor`` step through ``autograd_core.compile`` (``compiled_step.py``),
+- ``torch``, ``jax.jit``: the ``tensor`` step in eager PyTorch and as one jitted JAX function
+  (``frameworks.py``), only where they import: run this file with an interpreter that has
+  them (a throwaway virtual environment, never a dependency of the project).
+
+Every column runs with one BLAS thread (``OPENBLAS_NUM_THREADS=1`` and friends, set here
+before NumPy loads, so the spawned workers inherit them; torch and XLA are told the same).
 
 Reported: median step time per implementation and the median of same-round ratios to
 ``numpy``. Then the per-op overhead, the peak memory of one step (tracemalloc), a 100,000-op
@@ -18,19 +26,30 @@ Usage: python benchmarks/run.py [--quick] [--shared]
 
 from __future__ import annotations
 
-import argparse
-import gc
-import multiprocessing
-import platform
-import statistics
-import time
-import tracemalloc
-from collections.abc import Callable
+import os
 
-import numpy as np
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")  # before NumPy loads its BLAS: the issue's 1 thread
 
-import nn
-from autograd_core import Tensor, no_grad
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import multiprocessing  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+from frameworks import FACTORIES as FRAMEWORKS  # noqa: E402  # same folder; torch, jax if any
+
+import nn  # noqa: E402
+from autograd_core import Tensor, no_grad  # noqa: E402
+
+try:  # the compiled mode's step, where this tree has it
+    from compiled_step import compiled_per_op_us, compiled_step_factory
+except ImportError:
+    compiled_per_op_us = compiled_step_factory = None
 
 # (sizes, m, dtype): the issue's table
 CASES = [
@@ -42,7 +61,8 @@ CASES = [
     ((784, 1024, 1024, 10), 1024, np.float32),
 ]
 LR = 0.01
-PAUSE_S = 0.3  # between rounds: OpenBLAS threads spin about 0.1 s after their last call
+# between rounds: OpenBLAS threads spin about 0.1 s after their last call (none with 1 thread)
+PAUSE_S = 0.3 if os.environ["OPENBLAS_NUM_THREADS"] != "1" else 0.02
 
 
 def make_problem(sizes, m, dtype, seed=0):
@@ -55,7 +75,7 @@ def make_problem(sizes, m, dtype, seed=0):
     return X, Y, Ws, bs
 
 
-# ---------------------------------------------------------------- the three steps
+# ---------------------------------------------------------------- the steps
 
 
 def numpy_step_factory(X, Y, Ws, bs):
@@ -85,27 +105,27 @@ def numpy_step_factory(X, Y, Ws, bs):
 
 
 def tensor_step_factory(X, Y, Ws, bs):
-    """Raw Tensor ops: the network and the loss written out, SGD by hand."""
-    W = [Tensor(w.copy(), requires_grad=True) for w in Ws]
-    b = [Tensor(v.copy(), requires_grad=True) for v in bs]
+    """Raw Tensor ops as a user writes them: the network and the loss written out, SGD by
+    hand under ``no_grad`` (the issue's formulation, also the torch and jax columns')."""
+    W = [Tensor(w, requires_grad=True) for w in Ws]  # Tensor copies an ndarray
+    b = [Tensor(v, requires_grad=True) for v in bs]
     params = W + b
-    Xt = Tensor(X)
+    A0, T = Tensor(X), Tensor(Y)
     L, m = len(W), X.shape[1]
 
     def step() -> float:
-        A = Xt
+        A = A0
         for l in range(L):
             Z = W[l] @ A + b[l]
             A = Z.tanh() if l < L - 1 else Z.sigmoid()
-        loss = nn.binary_cross_entropy(A, Y)
+        loss = -(T * A.log() + (1 - T) * (1 - A).log()).sum() / m
         loss.backward()
         with no_grad():
             for p in params:
-                p.data -= LR * p.grad
+                p -= LR * p.grad
                 p.grad = None
         return loss.item()
 
-    del m
     return step
 
 
@@ -128,7 +148,13 @@ def nn_step_factory(X, Y, Ws, bs, retain_grads=True):
     return step
 
 
-FACTORIES = {"numpy": numpy_step_factory, "tensor": tensor_step_factory, "nn": nn_step_factory}
+FACTORIES: dict[str, Callable] = {"numpy": numpy_step_factory, "tensor": tensor_step_factory,
+                                   "nn": nn_step_factory}
+if compiled_step_factory is not None:
+    FACTORIES["compiled"] = compiled_step_factory
+FACTORIES.update(FRAMEWORKS)
+COLUMNS = {"numpy": "NumPy by hand", "tensor": "raw Tensor", "nn": "nn.MLP + SGD",
+           "compiled": "compiled", "torch": "eager torch", "jax.jit": "jax.jit"}
 
 
 # ---------------------------------------------------------------- measurement
@@ -145,7 +171,7 @@ def _worker(conn, name: str, sizes, m: int, dtype) -> None:
     """One implementation in a process of its own: times rounds of steps when asked."""
     X, Y, Ws, bs = make_problem(sizes, m, dtype)
     make = FACTORIES[name]
-    conn.send(make(X, Y, Ws, bs)())  # the first loss, to check that the three agree
+    conn.send(make(X, Y, Ws, bs)())  # the first loss, to check that they all agree
     while (steps := conn.recv()) is not None:
         # Fresh parameters every round: a long run on random labels saturates the tanh
         # units, and subnormal gradients would then time the FPU, not the step.
@@ -185,10 +211,10 @@ def bench_case(sizes, m, dtype, rounds: int, budget_s: float, separate: bool = T
             return time_steps(step, steps)
 
         losses = {name: make(X, Y, Ws, bs)() for name, make in FACTORIES.items()}
-    for name, value in losses.items():  # the three compute the same step
+    for name, value in losses.items():  # they all compute the same step
         assert abs(value - losses["numpy"]) <= 1e-4 * abs(losses["numpy"]), (name, losses)
     one = run_round("numpy", 1)
-    per_round = max(1, int(budget_s / rounds / 3 / max(one, 1e-6)))
+    per_round = max(1, int(budget_s / rounds / len(FACTORIES) / max(one, 1e-6)))
     times = {name: [] for name in FACTORIES}
     for _ in range(rounds):
         for name in FACTORIES:
@@ -206,8 +232,9 @@ def peak_memory(sizes, m, dtype) -> dict[str, int]:
     """Peak bytes NumPy allocates during one step beyond what the model already holds."""
     X, Y, Ws, bs = make_problem(sizes, m, dtype)
     result = {}
-    makers = {**FACTORIES, "nn retain_grads=False":
-              lambda *problem: nn_step_factory(*problem, retain_grads=False)}
+    makers = {name: make for name, make in FACTORIES.items() if name not in FRAMEWORKS}
+    makers["nn retain_grads=False"] = lambda *problem: nn_step_factory(*problem,
+                                                                       retain_grads=False)
     for name, make in makers.items():
         step = make(X, Y, Ws, bs)
         step()
@@ -248,33 +275,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, shorter budgets")
     parser.add_argument("--shared", action="store_true",
-                        help="run the three implementations in this one process (by default "
-                             "each has a process of its own)")
+                        help="run the implementations in this one process (by default each "
+                             "has a process of its own)")
     args = parser.parse_args()
     rounds, budget = (5, 1.0) if args.quick else (15, 6.0)
-    print(f"{time.strftime('%Y-%m-%d')} | {platform.machine()} | {platform.processor() or ''} "
-          f"| Python {platform.python_version()} | NumPy {np.__version__}\n")
-    print("| network | m | dtype | NumPy by hand | raw Tensor | nn.MLP + SGD | "
-          "ratio Tensor | ratio nn |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"{time.strftime('%Y-%m-%d %H:%M')} | {platform.machine()} | "
+          f"{platform.processor() or ''} | {os.cpu_count()} cores | Python "
+          f"{platform.python_version()} | NumPy {np.__version__} | "
+          f"{os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)\n")
+    others = [name for name in COLUMNS if name != "numpy"]
+    print("| network | m | dtype | " + " | ".join(COLUMNS.values()) + " | " +
+          " | ".join(f"ratio {COLUMNS[name]}" for name in others) + " |")
+    print("|---" * (3 + len(COLUMNS) + len(others)) + "|")
     for sizes, m, dtype in CASES:
         r = bench_case(sizes, m, dtype, rounds, budget, separate=not args.shared)
-        t = r["median_s"]
-        print(f"| {'-'.join(map(str, sizes))} | {m} | {np.dtype(dtype).name} | "
-              f"{_fmt(t['numpy'])} | {_fmt(t['tensor'])} | {_fmt(t['nn'])} | "
-              f"{r['ratio']['tensor']:.3f} | {r['ratio']['nn']:.3f} |", flush=True)
+        times = [_fmt(r["median_s"][n]) if n in FACTORIES else "–" for n in COLUMNS]
+        ratios = [f"{r['ratio'][n]:.3f}" if n in FACTORIES else "–" for n in others]
+        print(f"| {'-'.join(map(str, sizes))} | {m} | {np.dtype(dtype).name} | " +
+              " | ".join(times + ratios) + " |", flush=True)
 
     from overhead import measure  # same folder
 
-    o = measure(10 if args.quick else 30)
+    per_op_rounds = 10 if args.quick else 30
+    o = measure(per_op_rounds)
+    extra = ""
+    if compiled_per_op_us is not None:
+        extra += f", compiled {compiled_per_op_us(per_op_rounds):.2f} us"
+    if "torch" in FRAMEWORKS:  # in a process of its own, as its step column
+        from frameworks import torch_per_op_us
+
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            extra += f", eager torch {pool.apply(torch_per_op_us, (per_op_rounds,)):.2f} us"
     print(f"\nper-op overhead (100 elementwise ops, 4x4 float64, forward + backward): "
-          f"{o['engine_us']:.2f} us per op (NumPy by hand {o['numpy_us']:.2f} us)")
+          f"{o['engine_us']:.2f} us per op (NumPy by hand {o['numpy_us']:.2f} us{extra})")
     for sizes, m, dtype in [CASES[4]]:
         mem = peak_memory(sizes, m, dtype)
         print(f"peak memory of one step, {'-'.join(map(str, sizes))} m={m}: " +
               ", ".join(f"{n} {v / 2**20:.1f} MiB" for n, v in mem.items()) +
               f" (nn / numpy = {mem['nn'] / mem['numpy']:.3f}, without retained dZ, dA "
-              f"{mem['nn retain_grads=False'] / mem['numpy']:.3f})")
+              f"{mem['nn retain_grads=False'] / mem['numpy']:.3f}" +
+              (f", compiled / numpy = {mem['compiled'] / mem['numpy']:.3f}"
+               if "compiled" in mem else "") + ")")
     print(f"backward of a 100,000-op chain: {chain_backward_seconds():.3f} s")
     n = 1_000 if args.quick else 10_000
     marks = memory_over_training(n)
