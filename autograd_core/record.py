@@ -75,6 +75,12 @@ def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
     """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
     a saved value it changed. Refused while recording a tensor that requires grad: the
     update would not be part of the graph."""
+    if state.tape is not None:
+        raise RuntimeError(f"compile: {symbol} updates tensor{_label(t)} in place inside a "
+                           f"compiled function, which a replay would not repeat; update "
+                           f"parameters with an optimizer's step() (replayed as one call; "
+                           f"autograd_core.compiled.replayed marks a function of your own), "
+                           f"or outside the compiled function")
     if t.requires_grad and state.enabled:
         raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
                            f"recorded, so an in-place update cannot be differentiated; "

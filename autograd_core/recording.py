@@ -24,7 +24,10 @@ class _State(threading.local):
         self.scopes: list[Scope | None] = []  # the scopes that open `scope` blocks replaced
         self.anomaly = False  # inside detect_anomaly(): nodes remember their user line
         self.anomalies: list[bool] = []
-        self.tape: list | None = None  # while compile() records a function: every op it runs
+        # while compile() records a function: every op it runs, as (op, inputs, params, out),
+        # and the events a replay repeats: ("backward", root, seed, saved), ("zero_grad", t),
+        # ("call", fn) (``compiled.replayed``)
+        self.tape: list | None = None
 
 
 state = _State()

@@ -110,10 +110,18 @@ class Tensor:
     def grad(self) -> np.ndarray | None:
         """d(loss)/d(self) after backward: on leaves, and on tensors that ``retain_grad()``.
         May be set to None, or to an array of exactly this tensor's shape and dtype."""
+        if state.tape is not None:
+            _refuse_read(".grad", self)
         return self._grad
 
     @grad.setter
     def grad(self, value: Any) -> None:
+        if state.tape is not None:  # compile() is recording: zero_grad() is replayed
+            if value is not None or self._op is not None:
+                raise RuntimeError(f"compile: only a leaf's .grad can be set, and only to None "
+                                   f"(zero_grad()), inside a compiled function; tensor"
+                                   f"{_label(self)} was set to {_described(value)}")
+            state.tape.append(("zero_grad", self))
         if value is not None:
             value = value._data if isinstance(value, Tensor) else value
             if isinstance(value, np.generic):
@@ -212,11 +220,15 @@ class Tensor:
         one-element tensor, where it is 1. The graph's saved values are freed afterwards
         unless ``retain_graph=True``.
         """
-        if state.tape is not None:
-            raise RuntimeError("compile: backward() was called inside the function being "
-                               "compiled; compile the forward pass and call backward() on its "
-                               "result (the replay runs the recorded backward)")
-        engine.backward(self, _seed(self, grad, "backward"), retain_graph)
+        seed = _seed(self, grad, "backward")
+        if state.tape is not None:  # compile() is recording: the walk is replayed from here
+            if isinstance(grad, Tensor):
+                raise RuntimeError("compile: backward(grad=...) inside a compiled function "
+                                   "takes an array (a constant of the recording), not a Tensor")
+            saved = {id(row[3]): row[3]._saved for row in state.tape
+                     if not isinstance(row[0], str) and row[3]._op is not None}
+            state.tape.append(("backward", self, seed, saved))
+        engine.backward(self, seed, retain_graph)
 
     # ------------------------------------------------------------ display
 

@@ -1,6 +1,6 @@
-"""The compiled mode's step for run.py: raw Tensor ops as in ``tensor_step_factory``, the
-forward pass under ``autograd_core.compile``, ``nn.optim.SGD`` for the update (as a user of
-the library writes it); and the per-op chain of overhead.py, compiled."""
+"""The compiled mode for run.py: the step of ``tensor_step_factory`` (raw Tensor ops, BCE,
+SGD) as one function under ``autograd_core.compile``; and the per-op chain of overhead.py,
+compiled (its forward; backward() on the result replays the recorded backward)."""
 
 from __future__ import annotations
 
@@ -16,30 +16,27 @@ LR = 0.01
 
 
 def compiled_step_factory(X, Y, Ws, bs):
+    """The whole step compiled: zero_grad, forward, backward and the SGD update are recorded
+    at the first call and replayed as one flat function from the second on."""
     W = [Tensor(w.copy(), requires_grad=True) for w in Ws]
     b = [Tensor(v.copy(), requires_grad=True) for v in bs]
-    params = W + b
     L = len(W)
+    optimizer = nn.optim.SGD(W + b, lr=LR)
 
     @compile
-    def loss_of(X, Y):
+    def step(X, Y):
+        optimizer.zero_grad()
         A = X
         for l in range(L):
             Z = W[l] @ A + b[l]
             A = Z.tanh() if l < L - 1 else Z.sigmoid()
-        return nn.binary_cross_entropy(A, Y)
-
-    Xt, Yt = Tensor(X), Tensor(Y)
-    optimizer = nn.optim.SGD(params, lr=LR)
-
-    def step() -> float:
-        optimizer.zero_grad()
-        loss = loss_of(Xt, Yt)
+        loss = nn.binary_cross_entropy(A, Y)
         loss.backward()
         optimizer.step()
-        return loss.item()
+        return loss
 
-    return step
+    Xt, Yt = Tensor(X), Tensor(Y)
+    return lambda: step(Xt, Yt).item()
 
 
 OPS_PER_CHAIN = 100

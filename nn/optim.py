@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor, no_grad
+from autograd_core.compiled import replayed
 
 
 class Optimizer:
@@ -71,6 +72,7 @@ class SGD(Optimizer):
         self.momentum = self._check(momentum, "momentum", 0.0, 1.0)
         self.velocity: list[np.ndarray | None] = [None] * len(self.params)
 
+    @replayed  # inside a compiled function: run again at each replay
     @no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""
@@ -113,6 +115,7 @@ class Adam(Optimizer):
         self.m: list[np.ndarray | None] = [None] * len(self.params)
         self.v: list[np.ndarray | None] = [None] * len(self.params)
 
+    @replayed
     @no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""

@@ -26,10 +26,10 @@ from ..record import _make, _node
 from ..recording import state
 from ..tensor import Tensor
 from ..tracked import LAST_WRITE, tick
-from .plan import Plan
-from .trace import record
+from .plan import _REPLAYED, Plan, _Freed
+from .trace import record, replayed
 
-__all__ = ["CompiledFunction", "compile"]
+__all__ = ["CompiledFunction", "compile", "replayed"]
 
 
 def compile(fn: Callable[..., Any]) -> CompiledFunction:  # noqa: A001 - torch.compile's name
@@ -54,7 +54,14 @@ class CompiledFunction:
         key = _key(args, kwargs)
         plan = self.plans.get(key)
         if plan is None or not _still_valid(plan):
-            plan = self.plans[key] = Plan(record(self.fn, args, kwargs))
+            # The recording call is an eager call (its side effects happened once): its
+            # results are the eager ones, and the plan replays from the next call on.
+            rec = record(self.fn, args, kwargs)
+            self.plans[key] = Plan(rec)
+            results = rec.results
+            if rec.structure == "one":
+                return results[0]
+            return tuple(results) if rec.structure == "tuple" else results
         return _replay(plan, args, kwargs)
 
     def source(self, *args: Any, **kwargs: Any) -> str:
@@ -99,6 +106,8 @@ def _still_valid(plan: Plan) -> bool:
 
 
 def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
+    if plan.uncut:
+        plan.cut()
     arrays = [t._data for t in plan.leaves]
     for k in plan.arg_keys:
         value = args[k] if type(k) is int else kwargs[k]
@@ -110,6 +119,9 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
     results = []
     for j, data in enumerate(values):
         backward = plan.backward[j]
+        if plan.freed[j]:  # a backward inside fn went through it
+            results.append(_node(data, _Freed, (_REPLAYED,), (), None))
+            continue
         if backward is None:
             results.append(_make(data))
             continue

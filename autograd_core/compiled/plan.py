@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import FREED
+from ..hooks import run_hooks
 from ..ops import Op, unbroadcast
 from ..record import _make
 from . import kernels
@@ -48,11 +50,20 @@ class Step:
 class Plan:
     def __init__(self, rec: Recording) -> None:
         self.names: dict[str, Any] = {"np": np, "unbroadcast": unbroadcast, "keep": _keep,
-                                      "fresh": np.array, "scalar_out": _scalar_out}
+                                      "deliver": _deliver, "fresh": np.array,
+                                      "scalar_out": _scalar_out}
         self.leaves: list[Any] = []  # tensors whose arrays a replay passes, in order
         self.arg_keys: list[Any] = []  # the arguments it passes after them
         self.escaped = [rec.tape[i][3] for i in sorted(rec.escaped)]
-        self.value_of = {id(row[3]): i for i, row in enumerate(rec.tape)}
+        self.value_of = {id(row[3]): i for i, row in enumerate(rec.tape)
+                         if not isinstance(row[0], str)}
+        # what each node saved (before a backward inside fn freed it): the walks run on these
+        self.saved_of: dict[int, Any] = {id(row[3]): row[3]._saved for row in rec.tape
+                                         if not isinstance(row[0], str) and row[3]._op}
+        for row in rec.tape:
+            if row[0] == "backward":
+                self.saved_of.update(row[3])
+        self.count = 0  # names t1, t2, ... of the walks' values
         self.rec = rec
         forward = self._forward()
         n = len(rec.results)
@@ -60,11 +71,13 @@ class Plan:
         self.backward_sources: list[str | None] = [None] * n
         self.parents: list[list[tuple[str, Any]]] = [[] for _ in range(n)]  # its leaves
         walks, needed = {}, set()
+        self.freed = [r._saved is FREED for r in rec.results]  # by a backward inside fn
         for j, r in enumerate(rec.results):
-            if r._op is not None and id(r) in self.value_of:
-                walks[j], self.parents[j] = self._backward(r)
+            if r._op is not None and id(r) in self.value_of and not self.freed[j]:
+                walks[j], self.parents[j] = self._backward(r, "g0", inline=False)
                 needed |= {u for step in walks[j] for u in step.uses if u.startswith("s")}
         saved = sorted(needed, key=lambda s: int(s[1:]))
+        needed |= {u for step in forward for u in step.uses if u.startswith("s")}
         forward = [step for step in forward  # a kernel's saved tuple that no backward reads
                    if not (step.value is None and step.code[0].startswith("s")
                            and step.code[0].split(" ")[0] not in needed)]
@@ -92,10 +105,16 @@ class Plan:
         self.leaf_facts = [(t._data.shape, t._data.dtype, t.requires_grad) for t in self.leaves]
         self.structure = rec.structure
         self.generation = 0  # forwards replayed: a result's backward needs the latest one
-        for t in self.escaped:
-            if t._op is not None:  # cut from the recording's graph, which is not kept
-                t._op, t._parents, t._saved, t._params = _Replayed, (_REPLAYED,), (), None
+        self.uncut = True
         del self.rec
+
+    def cut(self) -> None:
+        """Cut the tensors kept outside fn from the recording's graph, at the first replay
+        (the recording call's results still backward through it): the graph is not kept."""
+        for t in self.escaped:
+            if t._op is not None:
+                t._op, t._parents, t._saved, t._params = _Replayed, (_REPLAYED,), (), None
+        self.uncut = False
 
     def nbytes(self) -> int:
         """The memory the plan's buffers hold between calls."""
@@ -125,8 +144,11 @@ class Plan:
     def _forward(self) -> list[Step]:
         steps = []
         escaped = set(self.rec.escaped)
-        for i, ((op, inputs, params, out), sources) in enumerate(zip(self.rec.tape,
-                                                                      self.rec.sources)):
+        for i, (row, sources) in enumerate(zip(self.rec.tape, self.rec.sources)):
+            if isinstance(row[0], str):
+                steps += self._event(i, row)
+                continue
+            op, inputs, params, out = row
             ins = [self._input(s) for s in sources]
             arrays = [t._data for t in inputs]
             kernel = None if i in escaped else kernels.FORWARD.get(op)
@@ -146,6 +168,23 @@ class Plan:
                 value = f"fresh(v{i})" if views else f"v{i}"
                 reset = [f"E{i}._grad = None"] if out._op is not None else []  # a new forward
                 steps.append(Step([f"E{i}._data = {value}", *reset], None, [f"v{i}"]))
+        return steps
+
+    def _event(self, i: int, row: tuple) -> list[Step]:
+        """The lines that repeat a backward, a zero_grad or a replayed call inside fn."""
+        kind = row[0]
+        if kind == "zero_grad":
+            self.names[f"T{i}"] = row[1]
+            return [Step([f"T{i}._grad = None"], None, [])]
+        if kind == "call":
+            self.names[f"C{i}"] = row[1]
+            return [Step([f"C{i}()"], None, [])]
+        root, seed = row[1], row[2]
+        if id(root) not in self.value_of:
+            raise RuntimeError("compile: backward() inside the function starts from a tensor "
+                               "that no recorded op made")
+        self.names[f"G{i}"] = seed
+        steps, _ = self._backward(root, f"G{i}", inline=True)
         return steps
 
     def _call_forward(self, i: int, op: type[Op], ins: list[str], arrays: list[np.ndarray],
@@ -172,11 +211,14 @@ class Plan:
 
     # ------------------------------------------------------------ backward
 
-    def _backward(self, root: Any) -> tuple[list[Step], list[tuple[str, Any]]]:
-        """engine.backward's walk from ``root``, written out (see the module docstring)."""
+    def _backward(self, root: Any, seed: str, inline: bool
+                  ) -> tuple[list[Step], list[tuple[str, Any]]]:
+        """engine.backward's walk from ``root``, written out (see the module docstring):
+        returning the leaves' gradients, or (``inline``: a backward inside fn) delivering
+        them to ``.grad`` as the engine does."""
         walk = _Walk(self)
-        grads: dict[Any, tuple[str, np.ndarray]] = {root: ("g0", np.ones(root.shape,
-                                                                        root.dtype))}
+        grads: dict[Any, tuple[str, np.ndarray]] = {root: (seed, np.ones(root.shape,
+                                                                         root.dtype))}
         kept: dict[Any, tuple[str, np.ndarray]] = {}
         heap = [(-root._stamp, id(root), root)]
         escaped = {id(t) for t in self.escaped}
@@ -191,7 +233,7 @@ class Plan:
                 if node in kept:
                     g = walk.accumulate(g, *kept.pop(node), garray, to_leaf=True)[0]
                 walk.steps.append(Step([f"keep(E{i}, {g})"], None, [g]))
-            saved, s = node._saved, f"s{i}"
+            saved, s = self.saved_of.get(id(node), node._saved), f"s{i}"
             parents, rules = node._parents, list(enumerate(op.vjp))
             if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
                 y = parents[0]
@@ -226,10 +268,18 @@ class Plan:
             key = next((k for k, t in self.rec.arg_tensors.items() if t is leaf), None)
             parents.append(("arg", key) if key is not None else ("leaf", leaf))
             outputs.append(name if name in walk.fresh else f"fresh({name})")
+            if inline:
+                if key is not None:
+                    raise RuntimeError(f"compile: backward() inside the function reaches "
+                                       f"argument {key!r}, which requires grad; compile the "
+                                       f"forward pass and call backward() outside instead")
+                self.names[f"L{id(leaf)}"] = leaf
+                walk.steps.append(Step([f"deliver(L{id(leaf)}, {outputs[-1]})"], None, [name]))
         for t, (name, _) in kept.items():
             walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name})"], None, [name]))
-        walk.steps.append(Step([f"return ({_tuple(outputs)})"], None, [n for n, _ in
-                                                                      grads.values()]))
+        if not inline:
+            walk.steps.append(Step([f"return ({_tuple(outputs)})"], None,
+                                   [n for n, _ in grads.values()]))
         return walk.steps, parents
 
 
@@ -238,13 +288,12 @@ class _Walk:
 
     def __init__(self, plan: Plan) -> None:
         self.plan, self.steps = plan, []
-        self.count = 0
         self.fresh: set[str] = set()  # values a step made that nothing else holds
 
     def emit(self, line: str, uses: list[str], value: np.ndarray, *held: Any,
              code: Code | None = None, to_leaf: bool = False) -> tuple[str, np.ndarray]:
-        self.count += 1
-        name = f"t{self.count}"
+        self.plan.count += 1
+        name = f"t{self.plan.count}"
         if code is not None and not to_leaf:  # a kernel, into a buffer
             self.steps.append(Step(code.lines, name, uses, {name: set()}, code.shape,
                                    code.dtype, code.in_place))
@@ -372,6 +421,28 @@ class _Replayed(Op):
 
 _REPLAYED = _make(np.zeros(()))
 _REPLAYED.requires_grad = True
+
+
+class _Freed(Op):
+    """The op of a result whose graph a backward inside the compiled function freed."""
+
+    name, symbol, rules = "compiled", "compiled", ("",)
+
+    @staticmethod
+    def _refuse(g, *saved):
+        raise RuntimeError("backward: the graph of this result was already freed by the "
+                           "backward() inside the compiled function; pass retain_graph=True "
+                           "there to go through it again")
+
+    vjp = (_refuse,)
+
+
+def _deliver(t: Any, g: np.ndarray) -> None:
+    """A leaf's gradient from a backward inside fn, as ``engine.backward`` delivers it:
+    through the leaf's hooks, then set or added to ``.grad`` (``g`` is the caller's own)."""
+    if t._hooks:
+        g = run_hooks(t, g)
+    t._grad = g if t._grad is None else np.asarray(t._grad + g)
 
 
 def _keep(t: Any, g: np.ndarray) -> None:

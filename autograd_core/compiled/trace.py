@@ -11,6 +11,10 @@ or not), then sorts every tensor the ops read into one of four sources:
 - a constant made inside ``fn`` (a scalar operand, an array ``fn`` closes over): a leaf too,
   read at replay like the others, and never changed by anyone.
 
+Besides ops, the tape holds the events a replay repeats where they happened: a
+``backward()`` inside ``fn`` (its walk is replayed there), ``zero_grad()`` (``.grad = None``
+on a leaf) and calls of functions marked ``replayed`` (an optimizer's ``step()``).
+
 Sources are matched by array identity, so ``t.detach()`` or ``Tensor(t)`` (the same memory)
 stay what they are. A view of an argument's or an op's memory that is none of these cannot be
 followed and is refused, as are reads of values (``.item()``, ``.data``): see ``_refuse_read``.
@@ -18,9 +22,11 @@ followed and is refused, as are reads of values (``.item()``, ``.data``): see ``
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -28,6 +34,7 @@ from ..recording import state
 from ..tensor import Tensor
 
 Source = tuple[str, Any]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -67,6 +74,30 @@ def record(fn: Any, args: tuple, kwargs: dict) -> Recording:
     return recording
 
 
+def replayed(fn: F) -> F:
+    """Mark ``fn`` to run as itself inside a compiled function: recorded as one call (with
+    the arguments of that call), made again at each replay. For code that updates state
+    with NumPy, like an optimizer's ``step()``; it must return None.
+    """
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        tape = state.tape
+        if tape is None:
+            return fn(*args, **kwargs)
+        tape.append(("call", functools.partial(fn, *args, **kwargs)))
+        state.tape = None  # inside, nothing is recorded and values may be read
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            state.tape = tape
+        if result is not None:
+            raise TypeError(f"compile: {fn.__qualname__} is replayed as a call and must "
+                            f"return None, got {type(result).__name__}")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _as_argument(value: Any, key: Any, arg_tensors: dict[Any, Tensor]) -> Any:
     if isinstance(value, Tensor):
         arg_tensors[key] = value
@@ -95,19 +126,24 @@ def _escaped(rec: Recording) -> set[int]:
     held: dict[int, int] = {}
     inputs: tuple = ()
     t = None
-    tuples = {id(row[1]): row[1] for row in rec.tape}  # each op's inputs...
-    tuples.update((id(row[3]._parents), row[3]._parents) for row in rec.tape
+    rows = [row for row in rec.tape if not isinstance(row[0], str)]
+    tuples = {id(row[1]): row[1] for row in rows}  # each op's inputs...
+    tuples.update((id(row[3]._parents), row[3]._parents) for row in rows
                   if row[3]._op is not None)  # ...and a recorded node's parents
     for inputs in tuples.values():
         for t in inputs:
             held[id(t)] = held.get(id(t), 0) + 1
+    for row in rec.tape:
+        if row[0] == "backward":  # the root the walk starts from
+            held[id(row[1])] = held.get(id(row[1]), 0) + 1
+    del rows, row
     for t in rec.results:
         held[id(t)] = held.get(id(t), 0) + 1
     del tuples, inputs, t  # no local may hold a tape tensor while counting
     tape = rec.tape
     # getrefcount's own argument and the tape's row hold one each, besides those counted
-    return {i for i in range(len(tape))
-            if sys.getrefcount(tape[i][3]) > 2 + held.get(id(tape[i][3]), 0)}
+    return {i for i in range(len(tape)) if not isinstance(tape[i][0], str)
+            and sys.getrefcount(tape[i][3]) > 2 + held.get(id(tape[i][3]), 0)}
 
 
 def _sources(rec: Recording) -> list[list[Source]]:
@@ -117,7 +153,11 @@ def _sources(rec: Recording) -> list[list[Source]]:
     made = {id(_root(t._data)): f"argument {k!r}" for k, t in rec.arg_tensors.items()}
     leaves: set[int] = set()  # owners of leaves' memory (a view of a parameter is fine)
     sources = []
-    for i, (op, inputs, _, out) in enumerate(rec.tape):
+    for i, (op, *rest) in enumerate(rec.tape):
+        if isinstance(op, str):  # an event: reads no array
+            sources.append([])
+            continue
+        inputs, _, out = rest
         row = []
         for t in inputs:
             source = by_array.get(id(t._data))
