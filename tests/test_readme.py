@@ -7,12 +7,18 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_the_library_example_runs(tmp_path, monkeypatch, capsys):
-    (example,) = re.findall(r"```python\n(.*?)```", README, re.S)
+def test_the_library_examples_run_in_order(tmp_path, monkeypatch, capsys):
+    library, compiled = re.findall(r"```python\n(.*?)```", README, re.S)
     monkeypatch.chdir(tmp_path)
-    exec(compile(example, "README.md", "exec"), {})
+    namespace: dict = {}
+    exec(compile(library, "README.md", "exec"), namespace)
     assert "(4, 400) (4, 2)" in capsys.readouterr().out
     assert (tmp_path / "graph.svg").read_text().lstrip().startswith("<?xml")
+    before = namespace["model"].W[1].data.copy()
+    exec(compile(compiled, "README.md", "exec"), namespace)  # the compiled mode, on that model
+    assert "def forward(" in capsys.readouterr().out
+    assert not (namespace["model"].W[1].data == before).all()  # the replays trained it
+    assert len(namespace["train_step"].plans) == 1
 
 
 def test_ci_runs_the_two_commands_exactly_as_written():
