@@ -112,7 +112,8 @@ def _traced(op: type[ops.Op], inputs: tuple[Tensor, ...], params: dict | None,
 def _refuse_read(what: str, t: Any) -> None:
     """Raise while compile() records: Python that reads values could branch on them, and
     a replay, which runs only the recorded NumPy calls, would not follow it."""
-    raise RuntimeError(f"compile: {what} reads the values of tensor{_label(t)} while the "
+    which = f"tensor {t.name!r}" if t.name is not None else "a tensor"
+    raise RuntimeError(f"compile: {what} reads the values of {which} of shape {t.shape} while the "
                        f"compiled function is being recorded; a replay repeats only the "
                        f"recorded operations, so Python that depends on values (or a value "
                        f"kept as a constant) would silently go stale. Return the tensor from "

@@ -89,7 +89,10 @@ class Plan:
         self.buffers: list[np.ndarray] = []
         lines, bufs, free = _allocate(forward, {}, {}, self.names, self.buffers)
         pinned = set().union(*(bufs.get(s, set()) for s in saved))
-        self.source = _function("forward", params, lines)
+        header = [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
+        header += [f"# a{n} = {rec.arg_names.get(k, f'argument {k!r}')}"
+                   for n, k in enumerate(self.arg_keys)]
+        self.source = _function("forward", params, header + lines)
         self.forward = self._define("forward", self.source)
         for j, steps in walks.items():
             unpack = [f"({_tuple(saved)}) = saved"] if saved else []
@@ -151,20 +154,23 @@ class Plan:
             op, inputs, params, out = row
             ins = [self._input(s) for s in sources]
             arrays = [t._data for t in inputs]
-            kernel = None if i in escaped else kernels.FORWARD.get(op)
+            kernel = kernels.FORWARD.get(op)
             code = kernel(ins, arrays, params) if kernel else None
             if code is not None:
+                kept = i in escaped  # the user keeps it: a fresh array, not a buffer
                 steps.append(Step(code.lines, f"v{i}", ins, {f"v{i}": set()},
-                                  code.shape, code.dtype, code.in_place))
+                                  None if kept else code.shape, code.dtype, code.in_place))
                 held = code.saved.format(v=f"v{i}")
                 inside = {n for n in [f"v{i}", *ins] if re.search(rf"\b{n}\b", held)}
                 steps.append(Step([f"s{i} = {held}"], None, [f"v{i}", *ins], {f"s{i}": inside}))
             else:
                 steps.append(self._call_forward(i, op, ins, arrays, params))
+            steps[-1 if code is None else -2].code[0] += _comment(op, out, inputs)
             if i in escaped:
                 self.names[f"E{i}"] = out
                 # its own array: the user may keep it, and a buffer is overwritten next call
-                views = any(a.startswith("v") for a in steps[-1].aliases[f"v{i}"])
+                views = code is None and any(a.startswith("v")  # a kernel's is fresh
+                                             for a in steps[-1].aliases[f"v{i}"])
                 value = f"fresh(v{i})" if views else f"v{i}"
                 reset = [f"E{i}._grad = None"] if out._op is not None else []  # a new forward
                 steps.append(Step([f"E{i}._data = {value}", *reset], None, [f"v{i}"]))
@@ -174,8 +180,9 @@ class Plan:
         """The lines that repeat a backward, a zero_grad or a replayed call inside fn."""
         kind = row[0]
         if kind == "zero_grad":
-            self.names[f"T{i}"] = row[1]
-            return [Step([f"T{i}._grad = None"], None, [])]
+            n = self._input(("leaf", row[1]))[1:]
+            self.names[f"T{n}"] = row[1]
+            return [Step([f"T{n}._grad = None{_comment(None, row[1], ())}"], None, [])]
         if kind == "call":
             self.names[f"C{i}"] = row[1]
             return [Step([f"C{i}()"], None, [])]
@@ -232,7 +239,7 @@ class Plan:
             if node._retains_grad and id(node) in escaped:
                 if node in kept:
                     g = walk.accumulate(g, *kept.pop(node), garray, to_leaf=True)[0]
-                walk.steps.append(Step([f"keep(E{i}, {g})"], None, [g]))
+                walk.steps.append(Step([f"keep(E{i}, {g}){_named(node)}"], None, [g]))
             saved, s = self.saved_of.get(id(node), node._saved), f"s{i}"
             parents, rules = node._parents, list(enumerate(op.vjp))
             if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
@@ -273,10 +280,13 @@ class Plan:
                     raise RuntimeError(f"compile: backward() inside the function reaches "
                                        f"argument {key!r}, which requires grad; compile the "
                                        f"forward pass and call backward() outside instead")
-                self.names[f"L{id(leaf)}"] = leaf
-                walk.steps.append(Step([f"deliver(L{id(leaf)}, {outputs[-1]})"], None, [name]))
+                n = self._input(("leaf", leaf))[1:]  # the leaf's l{n}: T{n} is its tensor
+                self.names[f"T{n}"] = leaf
+                label = f"  # d{leaf.name}" if leaf.name else ""
+                walk.steps.append(Step([f"deliver(T{n}, {outputs[-1]}){label}"], None, [name]))
         for t, (name, _) in kept.items():
-            walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name})"], None, [name]))
+            walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name}){_named(t)}"], None,
+                                   [name]))
         if not inline:
             walk.steps.append(Step([f"return ({_tuple(outputs)})"], None,
                                    [n for n, _ in grads.values()]))
@@ -386,6 +396,24 @@ def _allocate(steps: list[Step], known: dict[str, set[str]], pool: dict[tuple, l
 
 def _key_of(array: np.ndarray) -> tuple:
     return (array.shape, array.dtype.str)
+
+
+def _named(t: Any) -> str:
+    return f"  # d{t.name}" if t.name else ""
+
+
+def _leaf_label(t: Any) -> str:
+    return t.name or f"a tensor {t.shape}"
+
+
+def _comment(op: Any, out: Any, inputs: tuple) -> str:
+    """``  # Z[1] = addmm(b[1], W[1], A[0])``: the line in the documents' names."""
+    if op is None:
+        return f"  # {out.name}" if out.name else ""
+    if out.name is None and not any(t.name for t in inputs):
+        return ""
+    args = ", ".join(t.name or "·" for t in inputs)
+    return f"  # {out.name or '·'} = {op.name}({args})"
 
 
 def _tuple(names: list[str]) -> str:

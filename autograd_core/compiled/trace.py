@@ -23,6 +23,7 @@ followed and is refused, as are reads of values (``.item()``, ``.data``): see ``
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class Recording:
     results: list[Tensor]
     structure: str  # "one" (a Tensor), "tuple" or "list"
     escaped: set[int] = field(default_factory=set)  # op outputs referenced outside the tape
+    arg_names: dict[Any, str] = field(default_factory=dict)  # position -> fn's parameter
 
 
 def record(fn: Any, args: tuple, kwargs: dict) -> Recording:
@@ -70,6 +72,7 @@ def record(fn: Any, args: tuple, kwargs: dict) -> Recording:
     del out
     recording = Recording(tape, [], arg_tensors, results, structure)
     recording.escaped = _escaped(recording)
+    recording.arg_names = _parameter_names(fn, len(args), kwargs)
     recording.sources = _sources(recording)
     return recording
 
@@ -96,6 +99,16 @@ def replayed(fn: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _parameter_names(fn: Any, count: int, kwargs: dict) -> dict[Any, str]:
+    try:
+        parameters = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):  # a builtin, say
+        return {}
+    names: dict[Any, str] = {k: k for k in kwargs}
+    names.update((k, name) for k, name in zip(range(count), parameters))
+    return names
 
 
 def _as_argument(value: Any, key: Any, arg_tensors: dict[Any, Tensor]) -> Any:
