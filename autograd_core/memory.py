@@ -7,14 +7,17 @@ glibc's defaults, memory freed at the top of the heap goes back to the system on
 been freed, and then only to twice that array's size), so the next step's arrays fault their
 pages in again, one 4 KiB page at a time. On the 64-64-10 network at m = 256, whose
 (64, 256) float64 arrays are exactly 128 KiB, that was about 150 page faults and half the
-time of a step (the hand-written NumPy step pays the same, about 100 faults).
+time of a step (the hand-written NumPy step pays the same, about 100 faults). PyTorch's and
+JAX's processes do not: importing them frees large arrays, which raises glibc's thresholds.
 
-So at import, on glibc, this sets the two thresholds to where glibc's own adaptive rule ends
-up once a process has freed one 32 MiB array (as importing PyTorch or JAX does): arrays up to
-32 MiB come from the heap (larger ones are mapped and unmapped, as before), and up to 64 MiB
-of free memory stays in the process for the next step. Memory is reused, not leaked: the
-process holds on to at most 64 MiB more than it uses. Setting any of glibc's own ``MALLOC_*``
-variables (or ``GLIBC_TUNABLES``) leaves the allocator alone.
+So at import, on glibc, this sets the two thresholds once and for all: arrays up to 32 MiB
+come from the heap (glibc's own adaptive limit for the mapping threshold; larger arrays are
+mapped and unmapped as before), and the free memory at the top of the heap goes back to the
+system only when there is more than 256 MiB of it (twice 32 MiB, where the adaptive rule would
+stop, still let the 784-1024-1024-10 step of the benchmarks, about 100 MiB, fault 4,600 pages
+a step). Memory is reused, not leaked: the process keeps at most 256 MiB of free heap for
+its next arrays. Setting any of glibc's own ``MALLOC_*`` variables (or ``GLIBC_TUNABLES``) leaves the allocator
+alone.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import os
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 32 * 2**20  # glibc's largest adaptive value on 64-bit
-TRIM_THRESHOLD = 2 * MMAP_THRESHOLD  # what the adaptive rule pairs with it
+TRIM_THRESHOLD = 256 * 2**20  # free heap kept for the next step
 
 
 def keep_freed_memory() -> bool:
