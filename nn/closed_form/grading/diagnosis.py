@@ -86,12 +86,13 @@ def diagnose(key: Key, value: np.ndarray, truth: dict[Key, np.ndarray],
             tests.append((f"the wrong layer's A: A[{l - 2}] where A[{l - 1}] belongs",
                           lambda: dZ @ cache.A[l - 2].T))
         tests.append(("transposed: this is (dZ A[l-1]ᵀ)ᵀ = A[l-1] dZᵀ", lambda: t.T))
-        if l < L and m >= 2:
-            mean_a = cache.A[l - 1].mean(axis=1, keepdims=True)
+        mean_a = cache.A[l - 1].mean(axis=1, keepdims=True)
+        if m >= 2:
             tests.append(("the blog's per-sample formula on averages: ∂L/∂b^l (mean a^{l-1})ᵀ "
                           "where the mean over samples of ∂g_i/∂b^l a^{l-1}(x_i)ᵀ belongs "
                           "(shows only with m ≥ 2)",
                           lambda: truth["db", l] @ mean_a.T))
+        if l < L and m >= 2:
             tests.append(("the blog's per-sample recursion run on averages (diag(f'(z)) of the "
                           "whole batch, then ∂L/∂b^l (mean a^{l-1})ᵀ; shows only with m ≥ 2)",
                           lambda: _per_sample_db(cache, truth, l) @ mean_a.T))

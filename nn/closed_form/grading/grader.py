@@ -155,7 +155,7 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
         problems.append(f"your function returned a {type(returned).__name__}; expected a dict "
                         f"of name -> array, e.g. {{'dZ[{L}]': ..., 'dW[{L}]': ...}}")
         returned = {}
-    values: dict[Key, tuple[Any, str, Name]] = {}
+    values: dict[Key, tuple[Any, str, Name, float]] = {}
     for written, value, parsed in flatten(returned):
         if parsed is None or parsed[0] not in names:
             problems.append(f"{written!r}: not a name the grader knows; expected "
@@ -168,7 +168,8 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
             problems.append(f"{written!r}: there is no layer {parsed[1]} here (layers 1..{L})")
             continue
         shown = written if parsed[0] != key[0] or name.per_m or factors else ""
-        values[key] = (value, shown, name)
+        factor = factors.get(parsed[0], 1 / m if name.per_m else 1.0)
+        values[key] = (value, shown, name, factor)
 
     lines: dict[Key, Line] = {}
     learner: dict[Key, np.ndarray] = {}  # valid values, in gradient units
@@ -178,7 +179,7 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
                 lines[key] = Line(key, "missing", note="not returned: "
                                   + _expected(key, truth, names.get(key[0])))
             continue
-        value, shown, name = values[key]
+        value, shown, name, factor = values[key]
         array, why = _as_array(value)
         expected = _expected(key, truth, name)
         if array is not None and array.shape != truth[key].shape:
@@ -190,9 +191,8 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
             raw = None if array is None else array
             lines[key] = Line(key, "invalid", note=f"{why}; {expected}", written=shown)
             if raw is not None:
-                learner[key] = raw * (factors.get(shown, 1 / m if name.per_m else 1.0))
+                learner[key] = raw * factor
             continue
-        factor = factors.get(shown, 1 / m if name.per_m else 1.0) if shown else 1.0
         assert array is not None
         learner[key] = array * factor
         rel, _ = _relative(learner[key], truth[key])

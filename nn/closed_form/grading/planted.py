@@ -3,7 +3,11 @@
 ``plant(slip, layer)`` returns a function ``cache -> {"dZ[2]": ...}`` in our notation: the
 right backward pass with the slip made at ``layer`` and carried downstream as a learner's
 code would carry it. The course notebook's own two: ``"dls_dW2_doubled"`` (``dW[2]`` times 2)
-and ``"dls_db1_4_over_m"`` (``db[1]`` times ``4/m``).
+and ``"dls_db1_4_over_m"`` (``db[1]`` times ``4/m``). The blog's per-sample mistake
+(``blog-per-sample`` in the errata), its recursion written for ``L`` run on the whole batch:
+``"blog_per_sample"`` (``db[l] = diag(mean f'(z^l)) (W[l+1])ᵀ db[l+1]``, an interior layer)
+and ``"blog_mean_a"`` (``dW[l] = db[l] (mean a^{l-1})ᵀ``); both are right when ``m = 1`` and
+show only with two examples or more.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ import numpy as np
 from .rules import Cache, backward_order, parent, step
 
 SLIPS = ("times_m", "sign", "no_derivative", "rojas_C", "wrong_axis", "wrong_layer_A",
-         "transpose", "dls_dW2_doubled", "dls_db1_4_over_m")
+         "transpose", "dls_dW2_doubled", "dls_db1_4_over_m", "blog_per_sample", "blog_mean_a")
 """The slips ``plant`` makes; each is at one quantity of one layer (see ``_QUANTITY``)."""
 
 _QUANTITY = {"times_m": "dA", "sign": "dZ", "no_derivative": "dZ", "rojas_C": "dZ",
              "wrong_axis": "db", "wrong_layer_A": "dW", "transpose": "dW",
-             "dls_dW2_doubled": "dW", "dls_db1_4_over_m": "db"}
+             "dls_dW2_doubled": "dW", "dls_db1_4_over_m": "db", "blog_per_sample": "db",
+             "blog_mean_a": "dW"}
 
 
 def plant(slip: str, layer: int | None = None) -> Callable[[Cache], dict[str, Any]]:
@@ -58,6 +63,16 @@ def plant(slip: str, layer: int | None = None) -> Callable[[Cache], dict[str, An
                     value = value.T
                 elif slip == "dls_dW2_doubled":
                     value = 2 * value
+                elif slip == "blog_per_sample":
+                    if l == L:
+                        raise ValueError(f"blog_per_sample is a slip of an interior layer "
+                                         f"(1..{L - 1}), not of the output layer {L}")
+                    fprime = cache.activations[l].derivative(cache.Z[l]).mean(axis=1,
+                                                                               keepdims=True)
+                    value = fprime * (cache.W[l + 1].T @ out["db", l + 1])
+                elif slip == "blog_mean_a":
+                    db = step(("db", l), out["dZ", l], cache)  # dW comes first in the order
+                    value = db @ cache.A[l - 1].mean(axis=1, keepdims=True).T
                 else:
                     value = value * 4 / cache.m
             out[key] = value

@@ -113,3 +113,27 @@ def reference(cache: ForwardCache) -> dict[Key, np.ndarray]:
     for key in backward_order(L)[1:]:
         out[key] = step(key, out[parent(key, L)], cache)  # type: ignore[index]
     return out
+
+
+def written_in(notation: str) -> Any:
+    """The reference as a learner writes it in ``notation``: a function ``Cache -> {name:
+    array}`` with the document's own names (``dTheta``, ``Delta``, ``H``, ``delta``, ``dg_dz``
+    where it has them) and its scaling (``m`` times the gradient where the name says so)."""
+    from .names import NOTATIONS
+
+    if notation not in NOTATIONS:
+        raise ValueError(f"unknown notation {notation!r}; expected one of {list(NOTATIONS)}")
+    names: dict[str, tuple[str, bool]] = {}
+    for written, meaning in NOTATIONS[notation].items():  # a document's own name wins
+        if meaning.gradient not in names or written != meaning.gradient:
+            names[meaning.gradient] = (written, meaning.per_m)
+
+    def backprop(c: Cache) -> dict[str, np.ndarray]:
+        out = {}
+        for (gradient, l), value in reference(c.forward_cache()).items():
+            if l > 0 and gradient in names:
+                written, per_m = names[gradient]
+                out[f"{written}[{l}]"] = value * c.m if per_m else value
+        return out
+
+    return backprop
