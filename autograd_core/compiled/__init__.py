@@ -17,6 +17,7 @@ refused; NumPy arrays the function closes over are constants of the recording.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -108,13 +109,18 @@ def _still_valid(plan: Plan) -> bool:
 def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
     if plan.uncut:
         plan.cut()
+    if any(t._hooks for t in plan.escaped):
+        raise RuntimeError("compile: a hook was registered on a tensor the compiled function "
+                           "made (an MLP's Z[l], A[l]); a replay does not run hooks on those: "
+                           "register it on a leaf, or call the function uncompiled")
     arrays = [t._data for t in plan.leaves]
     for k in plan.arg_keys:
         value = args[k] if type(k) is int else kwargs[k]
         # an ndarray is copied, as the engine copies what it is given (its own arrays)
         arrays.append(value._data if isinstance(value, Tensor) else np.array(value))
-    values, saved = plan.forward(*arrays)
-    plan.generation += 1
+    with _exclusive(plan):  # the buffers are the plan's: one replay at a time
+        values, saved = plan.forward(*arrays)
+        plan.generation += 1
     stamp = tick()
     results = []
     for j, data in enumerate(values):
@@ -164,8 +170,35 @@ class _Run:
                                    "backward() before calling the function again")
             if LAST_WRITE[0] > self.stamp:
                 _refuse_written(self.plan, self.saved, self.stamp)
-            self.grads = self.backward(g, self.saved)
+            with _exclusive(self.plan):
+                if self.plan.generation != self.generation:  # another thread's forward
+                    raise RuntimeError("compile: this result's forward values were "
+                                       "overwritten by a later call of the compiled function; "
+                                       "call backward() before calling the function again")
+                self.grads = self.backward(g, self.saved)
         return self.grads[n]
+
+
+class _exclusive:  # noqa: N801 - used like a function: ``with _exclusive(plan):``
+    """Hold the plan's lock: other threads wait; the same thread (a hook or an optimizer
+    step calling the compiled function from inside its own replay) is refused."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def __enter__(self) -> None:
+        plan = self.plan
+        if plan.owner == threading.get_ident():
+            raise RuntimeError("compile: the compiled function was called from inside its "
+                               "own replay (by a hook or a replayed call); call it outside")
+        plan.lock.acquire()
+        plan.owner = threading.get_ident()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.plan.owner = None
+        self.plan.lock.release()
 
 
 def _refuse_written(plan: Plan, saved: tuple, stamp: int) -> None:

@@ -20,6 +20,7 @@ out is a buffer: results, kept tensors' values and leaves' gradients are fresh a
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from typing import Any
@@ -109,6 +110,7 @@ class Plan:
         self.structure = rec.structure
         self.generation = 0  # forwards replayed: a result's backward needs the latest one
         self.uncut = True
+        self.lock, self.owner = threading.Lock(), None  # see compiled._exclusive
         del self.rec
 
     def cut(self) -> None:
