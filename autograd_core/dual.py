@@ -31,7 +31,7 @@ def sigmoid(x: Any) -> Any:
 
 
 @np.errstate(over="ignore")  # e^-x = inf where it overflows, and 1/(1 + inf) = 0 as it should
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _sigmoid(x: np.ndarray | np.generic) -> np.ndarray:
     # (A decorator sets the error state per call and per thread; it costs a third of the
     # x.max() a test for overflow before e^-x would, at 4x4.)
     out = np.negative(x, out=np.empty(x.shape, x.dtype if x.dtype.kind == "f" else float))

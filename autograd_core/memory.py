@@ -13,11 +13,11 @@ JAX's processes do not: importing them frees large arrays, which raises glibc's 
 So at import, on glibc, this sets the two thresholds once and for all: arrays up to 32 MiB
 come from the heap (glibc's own adaptive limit for the mapping threshold; larger arrays are
 mapped and unmapped as before), and the free memory at the top of the heap goes back to the
-system only when there is more than 256 MiB of it (twice 32 MiB, where the adaptive rule would
-stop, still let the 784-1024-1024-10 step of the benchmarks, about 100 MiB, fault 4,600 pages
-a step). Memory is reused, not leaked: the process keeps at most 256 MiB of free heap for
-its next arrays. Setting any of glibc's own ``MALLOC_*`` variables (or ``GLIBC_TUNABLES``) leaves the allocator
-alone.
+system only when there is more than 256 MiB of it (64 MiB, where the adaptive rule stops,
+still let the benchmarks' 784-1024-1024-10 step, about 100 MiB, fault 4,600 pages a step).
+Memory is reused, not leaked: the process keeps at most 256 MiB of free heap for its next
+arrays. Setting any of glibc's own ``MALLOC_*`` variables (or ``GLIBC_TUNABLES``) leaves the
+allocator alone.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ TRIM_THRESHOLD = 256 * 2**20  # free heap kept for the next step
 def keep_freed_memory() -> bool:
     """Set glibc's thresholds as above; False where there is no glibc or the user set them."""
     try:
-        if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
             return False
     except (AttributeError, ValueError, OSError):  # not Linux, or no glibc
         return False
