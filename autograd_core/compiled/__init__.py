@@ -27,7 +27,8 @@ from ..record import _make, _node
 from ..recording import state
 from ..tensor import Tensor
 from ..tracked import LAST_WRITE, tick
-from .plan import _REPLAYED, Plan, _Freed
+from .plan import Plan
+from .runtime import _REPLAYED, _Freed
 from .trace import record, replayed
 
 __all__ = ["CompiledFunction", "compile", "replayed"]

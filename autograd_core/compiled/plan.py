@@ -11,7 +11,7 @@ backward lines come from walking the recorded graph exactly as ``engine.backward
 the recording's own arrays: each rule runs once here, which tells the shapes, dtypes and
 aliases the lines must handle.
 
-Kernels write into buffers allocated once. ``_allocate`` gives each a buffer by liveness: a
+Kernels write into buffers allocated once. ``liveness.allocate`` gives each a buffer: a
 buffer is reused once every value that may refer to it has had its last use, except those
 the backward reads (the saved values), which live until the next forward. Nothing handed
 out is a buffer: results, kept tensors' values and leaves' gradients are fresh arrays.
@@ -21,31 +21,18 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
 from ..engine import FREED
-from ..hooks import run_hooks
 from ..ops import Op, unbroadcast
-from ..record import _make
 from . import kernels
 from .kernels import Code
+from .liveness import Step, allocate
+from .runtime import _REPLAYED, _deliver, _keep, _Replayed, _scalar_out, result_op
 from .trace import Recording
-
-
-@dataclass
-class Step:
-    code: list[str]  # lines with {v} (the value's name) and {buf} (its buffer, or None)
-    value: str | None  # the name it defines ({v})
-    uses: list[str]
-    aliases: dict[str, set[str]] = field(default_factory=dict)  # defined name -> names it may
-    # share memory with (its own buffer aside)
-    shape: tuple[int, ...] | None = None  # a buffer may hold the value
-    dtype: Any = None
-    in_place: tuple[str, ...] = ()  # operands whose buffer the value may take over
 
 
 class Plan:
@@ -88,7 +75,7 @@ class Plan:
         params = [f"l{k}" for k in range(len(self.leaves))] + \
                  [f"a{k}" for k in range(len(self.arg_keys))]
         self.buffers: list[np.ndarray] = []
-        lines, bufs, free = _allocate(forward, {}, {}, self.names, self.buffers)
+        lines, bufs, free = allocate(forward, {}, {}, self.names, self.buffers)
         pinned = set().union(*(bufs.get(s, set()) for s in saved))
         header = [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
         header += [f"# a{n} = {rec.arg_names.get(k, f'argument {k!r}')}"
@@ -98,10 +85,10 @@ class Plan:
         for j, steps in walks.items():
             unpack = [f"({_tuple(saved)}) = saved"] if saved else []
             pool = {key: [b for b in names if b not in pinned] for key, names in free.items()}
-            lines, _, _ = _allocate(steps, {s: bufs.get(s, set()) for s in saved}, pool,
+            lines, _, _ = allocate(steps, {s: bufs.get(s, set()) for s in saved}, pool,
                                     self.names, self.buffers)
             self.backward_sources[j] = _function("backward", ["g0", "saved"], unpack + lines)
-            self.backward[j] = self._define("backward", self.backward_sources[j])
+            self.backward[j] = self._define("backward", self.backward_sources[j] or "")
         self.ops = [result_op(len(p)) for p in self.parents]
         # the parents of each result when all are leaves (not arguments): the same each call
         self.fixed_parents = [tuple(t for _, t in p) if all(k == "leaf" for k, _ in p) else ()
@@ -110,7 +97,8 @@ class Plan:
         self.structure = rec.structure
         self.generation = 0  # forwards replayed: a result's backward needs the latest one
         self.uncut = True
-        self.lock, self.owner = threading.Lock(), None  # see compiled._exclusive
+        self.lock = threading.Lock()  # see compiled._exclusive
+        self.owner: int | None = None
         del self.rec
 
     def cut(self) -> None:
@@ -162,7 +150,7 @@ class Plan:
                 kept = i in escaped  # the user keeps it: a fresh array, not a buffer
                 steps.append(Step(code.lines, f"v{i}", ins, {f"v{i}": set()},
                                   None if kept else code.shape, code.dtype, code.in_place))
-                held = code.saved.format(v=f"v{i}")
+                held = (code.saved or "()").format(v=f"v{i}")
                 inside = {n for n in [f"v{i}", *ins] if re.search(rf"\b{n}\b", held)}
                 steps.append(Step([f"s{i} = {held}"], None, [f"v{i}", *ins], {f"s{i}": inside}))
             else:
@@ -239,16 +227,22 @@ class Plan:
                 raise RuntimeError(f"compile: a hook is registered on {op.name}'s output; "
                                    f"hooks on intermediate tensors are not replayed")
             if node._retains_grad and id(node) in escaped:
-                if node in kept:
-                    g = walk.accumulate(g, *kept.pop(node), garray, to_leaf=True)[0]
-                walk.steps.append(Step([f"keep(E{i}, {g}){_named(node)}"], None, [g]))
+                total = g
+                if node in kept:  # engine: g + kept, delivered; the rules still get g
+                    shortcut, sarray = kept.pop(node)
+                    total = walk.accumulate(g, garray, shortcut, sarray, to_leaf=True)[0]
+                walk.steps.append(Step([f"keep(E{i}, {total}){_named(node)}"], None, [total]))
             saved, s = self.saved_of.get(id(node), node._saved), f"s{i}"
-            parents, rules = node._parents, list(enumerate(op.vjp))
+            parents = node._parents
+            rules: list[tuple[Any, Any]] = list(enumerate(op.vjp))
             if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
                 y = parents[0]
                 if y._retains_grad and id(y) in escaped:
                     dy = walk.rule(op, i, 0, op.vjp[0], g, garray, saved, to_leaf=True)
-                    kept[y] = walk.accumulate(*kept[y], *dy, to_leaf=True) if y in kept else dy
+                    if y in kept:
+                        (k, karray), (d, darray) = kept[y], dy
+                        dy = walk.accumulate(k, karray, d, darray, to_leaf=True)
+                    kept[y] = dy
                 parents = (y._parents[0], *parents[1:])
                 rules = [("shortcut", op.shortcut[1]), *rules[1:]]
             for p, (n, rule) in zip(parents, rules):
@@ -282,10 +276,10 @@ class Plan:
                     raise RuntimeError(f"compile: backward() inside the function reaches "
                                        f"argument {key!r}, which requires grad; compile the "
                                        f"forward pass and call backward() outside instead")
-                n = self._input(("leaf", leaf))[1:]  # the leaf's l{n}: T{n} is its tensor
-                self.names[f"T{n}"] = leaf
+                k = self._input(("leaf", leaf))[1:]  # the leaf's l{k}: T{k} is its tensor
+                self.names[f"T{k}"] = leaf
                 label = f"  # d{leaf.name}" if leaf.name else ""
-                walk.steps.append(Step([f"deliver(T{n}, {outputs[-1]}){label}"], None, [name]))
+                walk.steps.append(Step([f"deliver(T{k}, {outputs[-1]}){label}"], None, [name]))
         for t, (name, _) in kept.items():
             walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name}){_named(t)}"], None,
                                    [name]))
@@ -299,7 +293,8 @@ class _Walk:
     """The backward's steps as the walk emits them, each run once on the recording's arrays."""
 
     def __init__(self, plan: Plan) -> None:
-        self.plan, self.steps = plan, []
+        self.plan = plan
+        self.steps: list[Step] = []
         self.fresh: set[str] = set()  # values a step made that nothing else holds
 
     def emit(self, line: str, uses: list[str], value: np.ndarray, *held: Any,
@@ -346,60 +341,6 @@ class _Walk:
                          to_leaf=to_leaf)
 
 
-def _allocate(steps: list[Step], known: dict[str, set[str]], pool: dict[tuple, list[str]],
-              names: dict[str, Any], buffers: list[np.ndarray]
-              ) -> tuple[list[str], dict[str, set[str]], dict[tuple, list[str]]]:
-    """The steps' lines with buffers filled in, reusing a buffer once nothing live refers to
-    it. ``known``: the buffers that names defined before these steps refer to (held
-    throughout). Returns the lines, each name's buffers, and the free buffers by shape."""
-    last = {u: k for k, step in enumerate(steps) for u in step.uses}
-    bufs: dict[str, set[str]] = dict(known)
-    held = set().union(*known.values()) if known else set()
-    holders: dict[str, set[str]] = {}  # buffer -> the live names that may refer to it
-    lines = []
-    for k, step in enumerate(steps):
-        buffer = None
-        if step.shape is not None:
-            key = (tuple(step.shape), np.dtype(step.dtype).str)
-            for u in step.in_place:  # an operand dying here lends its buffer
-                lent = bufs.get(u, set())
-                if last.get(u) == k and len(lent) == 1:
-                    (b,) = lent
-                    if _key_of(names[b]) == key and b not in held and \
-                            all(last.get(n, -1) <= k for n in holders[b]):
-                        buffer = b
-                        break
-            if buffer is None and pool.get(key):
-                buffer = pool[key].pop()
-            if buffer is None:
-                buffer = f"B{len(buffers)}"
-                names[buffer] = np.empty(step.shape, step.dtype)
-                buffers.append(names[buffer])
-            holders[buffer] = set()
-        fill = {"v": step.value or "", "buf": buffer or "None"}
-        lines += [line.format(**fill) for line in step.code]
-        for name, aliases in step.aliases.items():
-            bufs[name] = set().union(*(bufs.get(a, set()) for a in aliases))
-            if name == step.value and buffer is not None:
-                bufs[name].add(buffer)
-            for b in bufs[name]:
-                holders.setdefault(b, set()).add(name)
-        for name in {*step.uses, *step.aliases}:  # release what dies here
-            if last.get(name, -1) > k or name in known:
-                continue
-            for b in bufs.get(name, ()):
-                who = holders.get(b)
-                if who is not None and name in who:
-                    who.discard(name)
-                    if not who and b not in held:
-                        pool.setdefault(_key_of(names[b]), []).append(b)
-    return lines, bufs, pool
-
-
-def _key_of(array: np.ndarray) -> tuple:
-    return (array.shape, array.dtype.str)
-
-
 def _named(t: Any) -> str:
     return f"  # d{t.name}" if t.name else ""
 
@@ -424,62 +365,3 @@ def _tuple(names: list[str]) -> str:
 
 def _function(name: str, params: list[str], lines: list[str]) -> str:
     return "\n".join([f"def {name}({', '.join(params)}):", *("    " + ln for ln in lines)])
-
-
-def result_op(n_parents: int) -> type[Op]:
-    """The op of a compiled result: one node from the leaves, whose rules run the plan's
-    backward (once, for input 0; the engine asks for the inputs in order)."""
-    rules = tuple((lambda g, run, *arrays, n=n: run.leaf_grad(g, n)) for n in range(n_parents))
-    return type("Compiled", (Op,), {"name": "compiled", "symbol": "compiled", "vjp": rules,
-                                    "rules": ("d{x} by the recorded backward",) * n_parents})
-
-
-class _Replayed(Op):
-    """The op of a tensor a compiled function made and the user kept (an MLP's ``Z[l]``):
-    its values are current, but backward goes through the function's results only."""
-
-    name, symbol, rules = "compiled", "compiled", ("",)
-
-    @staticmethod
-    def _refuse(g, *saved):
-        raise RuntimeError("backward: this tensor was made inside a compiled function; its "
-                           "graph is the function's recording, and backward runs from the "
-                           "function's results: call backward() on what it returned")
-
-    vjp = (_refuse,)
-
-
-_REPLAYED = _make(np.zeros(()))
-_REPLAYED.requires_grad = True
-
-
-class _Freed(Op):
-    """The op of a result whose graph a backward inside the compiled function freed."""
-
-    name, symbol, rules = "compiled", "compiled", ("",)
-
-    @staticmethod
-    def _refuse(g, *saved):
-        raise RuntimeError("backward: the graph of this result was already freed by the "
-                           "backward() inside the compiled function; pass retain_graph=True "
-                           "there to go through it again")
-
-    vjp = (_refuse,)
-
-
-def _deliver(t: Any, g: np.ndarray) -> None:
-    """A leaf's gradient from a backward inside fn, as ``engine.backward`` delivers it:
-    through the leaf's hooks, then set or added to ``.grad`` (``g`` is the caller's own)."""
-    if t._hooks:
-        g = run_hooks(t, g)
-    t._grad = g if t._grad is None else np.asarray(t._grad + g)
-
-
-def _keep(t: Any, g: np.ndarray) -> None:
-    """A retained gradient, as ``engine._deliver`` gives it: the caller's own array."""
-    t._grad = np.array(g) if t._grad is None else np.asarray(t._grad + g)
-
-
-def _scalar_out(data: Any, saved: tuple) -> tuple[np.ndarray, tuple]:
-    array = np.asarray(data)
-    return array, tuple(array if s is data else s for s in saved)

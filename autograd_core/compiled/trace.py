@@ -165,7 +165,7 @@ def _sources(rec: Recording) -> list[list[Source]]:
     # a part of it but not the array itself cannot be followed
     made = {id(_root(t._data)): f"argument {k!r}" for k, t in rec.arg_tensors.items()}
     leaves: set[int] = set()  # owners of leaves' memory (a view of a parameter is fine)
-    sources = []
+    sources: list[list[Source]] = []
     for i, (op, *rest) in enumerate(rec.tape):
         if isinstance(op, str):  # an event: reads no array
             sources.append([])

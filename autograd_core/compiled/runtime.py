@@ -1,0 +1,71 @@
+"""What a replay calls besides NumPy: the results' ops, and the helpers the generated
+program uses to hand gradients out as the engine does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..hooks import run_hooks
+from ..ops import Op
+from ..record import _make
+
+
+def result_op(n_parents: int) -> type[Op]:
+    """The op of a compiled result: one node from the leaves, whose rules run the plan's
+    backward (once, for input 0; the engine asks for the inputs in order)."""
+    rules = tuple((lambda g, run, *arrays, n=n: run.leaf_grad(g, n)) for n in range(n_parents))
+    return type("Compiled", (Op,), {"name": "compiled", "symbol": "compiled", "vjp": rules,
+                                    "rules": ("d{x} by the recorded backward",) * n_parents})
+
+
+class _Replayed(Op):
+    """The op of a tensor a compiled function made and the user kept (an MLP's ``Z[l]``):
+    its values are current, but backward goes through the function's results only."""
+
+    name, symbol, rules = "compiled", "compiled", ("",)
+
+    @staticmethod
+    def _refuse(g, *saved):
+        raise RuntimeError("backward: this tensor was made inside a compiled function; its "
+                           "graph is the function's recording, and backward runs from the "
+                           "function's results: call backward() on what it returned")
+
+    vjp = (_refuse,)
+
+
+_REPLAYED = _make(np.zeros(()))
+_REPLAYED.requires_grad = True
+
+
+class _Freed(Op):
+    """The op of a result whose graph a backward inside the compiled function freed."""
+
+    name, symbol, rules = "compiled", "compiled", ("",)
+
+    @staticmethod
+    def _refuse(g, *saved):
+        raise RuntimeError("backward: the graph of this result was already freed by the "
+                           "backward() inside the compiled function; pass retain_graph=True "
+                           "there to go through it again")
+
+    vjp = (_refuse,)
+
+
+def _deliver(t: Any, g: np.ndarray) -> None:
+    """A leaf's gradient from a backward inside fn, as ``engine.backward`` delivers it:
+    through the leaf's hooks, then set or added to ``.grad`` (``g`` is the caller's own)."""
+    if t._hooks:
+        g = run_hooks(t, g)
+    t._grad = g if t._grad is None else np.asarray(t._grad + g)
+
+
+def _keep(t: Any, g: np.ndarray) -> None:
+    """A retained gradient, as ``engine._deliver`` gives it: the caller's own array."""
+    t._grad = np.array(g) if t._grad is None else np.asarray(t._grad + g)
+
+
+def _scalar_out(data: Any, saved: tuple) -> tuple[np.ndarray, tuple]:
+    array = np.asarray(data)
+    return array, tuple(array if s is data else s for s in saved)
