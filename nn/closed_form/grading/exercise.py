@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 
 from ..autodiff import run_autodiff
+from .diagnosis import diagnose
 from .grader import GradeReport, Line, grade_cache
 from .levels import LEVELS, Level
 from .names import NOTATIONS, Name, parse_key
-from .rules import Cache, Key, learner_cache
+from .rules import Cache, Key, learner_cache, parent
 
 
 def section6(loss: str = "binary_cross_entropy") -> tuple[Any, np.ndarray, np.ndarray]:
@@ -77,6 +78,11 @@ class Exercise:
     def report(self, *functions: Callable[..., Any]) -> tuple[GradeReport, dict[str, str]]:
         """The grader's report on ``functions`` (the level's first ones, in order) and, by
         name, what each function that raised raised."""
+        report, raised, _ = self._run(functions)
+        return report, raised
+
+    def _run(self, functions: tuple[Callable[..., Any], ...]
+             ) -> tuple[GradeReport, dict[str, str], dict[str, Any]]:
         if not functions:
             raise TypeError(f"check needs your functions, in order: check({self.names[0]}, ...)")
         if len(functions) > len(self.names):
@@ -87,15 +93,18 @@ class Exercise:
                 raise TypeError(f"{name} is a {type(fn).__name__}, not a function: define it "
                                 f"with def {name}(c, d): ... and run its cell")
         raised: dict[str, str] = {}
+        returned: dict[str, Any] = {}
 
         def backprop(c: Cache) -> dict[str, Any]:
             d: dict[str, Any] = {}
-            returned: dict[str, Any] = {}
             for name, fn in zip(self.names, functions):
                 try:
                     value = fn(c, d)
                 except Exception as error:  # the learner's code: report it, carry on
                     raised[name] = _raised(error)
+                    if isinstance(error, ValueError) and any(
+                            word in str(error) for word in ("shape", "dimension", "broadcast")):
+                        raised[name] += f" ({self._shapes(name)})"
                     d[name] = self.right(name)
                     continue
                 d[name] = value
@@ -111,36 +120,75 @@ class Exercise:
                       "for it in d", written=given[line.key])
                  for line in report.lines if line.key in given]
         problems = [f"{name} raised {why}" for name, why in raised.items()]
-        return replace(report, lines=lines, problems=report.problems + problems), raised
+        return (replace(report, lines=lines, problems=report.problems + problems), raised,
+                returned)
+
+    def _shapes(self, name: str) -> str:
+        """``"c.W[2] is (1, 4), d["dZ2"] is (1, 400), and dA1 should be (4, 400)"``: the
+        shapes of what ``name`` is built from."""
+        (gradient, l), _ = self._name(name)
+        by_key = {self._name(other)[0]: other for other in self.names}
+        inputs = {"dA": [("W", l + 1), ("dZ", l + 1)], "dZ": [("dA", l), ("Z", l)],
+                  "dW": [("dZ", l), ("A", l - 1)], "db": [("dZ", l)]}[gradient]
+        if gradient == "dZ" and ("dA", l) not in by_key:  # the blog: from the layer above
+            inputs = [("Z", l)] + ([("W", l + 1), ("dZ", l + 1)] if l < self._cache.L else [])
+        shown = []
+        for what, k in inputs:
+            if what in ("W", "Z", "A"):
+                array = getattr(self._cache, what)[k]
+                shown.append(f"c.{'X' if what == 'A' and k == 0 else f'{what}[{k}]'} is "
+                             f"{array.shape}")
+            elif (what, k) in by_key:
+                shown.append(f"d[\"{by_key[what, k]}\"] is {self._truth[what, k].shape}")
+        return ", ".join(shown) + f", and {name} should be {self._truth[gradient, l].shape}"
 
     def check(self, *functions: Callable[..., Any]) -> None:
         """Grade ``functions`` (the level's first ones, in order); ``AssertionError`` with the
         grader's message unless the last is right. Prints a line when it is."""
-        report, raised = self.report(*functions)
+        report, raised, returned = self._run(functions)
         name = self.names[len(functions) - 1]
-        key, _ = self._name(name)
+        key, meaning = self._name(name)
         line = report.line(key)
         if name in raised:
             why = raised[name]
-            todo = ("not written yet: replace raise NotImplementedError() with your code"
+            todo = ("is not written yet: replace raise NotImplementedError() with your code"
                     if why.startswith("NotImplementedError") else f"raised {why}")
-            raise AssertionError(f"{name} is {todo}; expected {self.expected(name)}\n\n"
-                                 f"{report}")
-        if line.status != "right":
-            if report.first_error == key:
-                verdict = f"{name} is wrong: {report.diagnosis}"
-            elif line.status == "inherited":
-                verdict = f"{name} is {line.note}: fix that one first (its check above fails)"
-            else:
-                verdict = f"{name} is wrong: {line.note}"
-            raise AssertionError(f"{verdict}\n\n{report}")
-        by_key = {self._name(other)[0]: other for other in self.names}
-        also = [f"{other} raised {why}" for other, why in raised.items()]
-        also += [f"{by_key[ln.key]} is wrong" for ln in report.lines
-                 if ln.status not in ("right", "missing")]
-        tail = f" (but {'; '.join(also)}: see their checks)" if also else ""
-        print(f"✓ {name} is right: {self.expected(name)}, max rel. difference "
-              f"{line.max_rel:.1e}{tail}")
+            raise AssertionError(f"{name} {todo}; expected {self.expected(name)}\n\n{report}")
+        if line.status == "right":
+            by_key = {self._name(other)[0]: other for other in self.names}
+            also = [f"{other} raised" for other in raised]
+            also += [f"{by_key[ln.key]} is wrong" for ln in report.lines
+                     if ln.status not in ("right", "missing")]
+            tail = f" (but {', '.join(also)}: see their checks)" if also else ""
+            print(f"✓ {name} is right: {self.expected(name)}, max rel. difference "
+                  f"{line.max_rel:.1e}{tail}")
+            return
+        up = parent(key, self._cache.L)
+        up_name = next((n for n in self.names if up and self._name(n)[0] == up), None)
+        if line.status == "inherited" and up_name:
+            verdict = (f"{name} is wrong only because {up_name} is: it is the right step "
+                       f"from your {up_name}, so fix {up_name} first (its check above fails)")
+        elif line.status == "also" and up_name:
+            verdict = (f"{name} is wrong, and so is {up_name}, which it is built from: fix "
+                       f"{up_name} first (its check above fails), then look at {name} again")
+        elif report.first_error == key:
+            verdict = f"{name} is wrong: {report.diagnosis}"
+        elif line.status == "invalid":
+            why = line.note.split(" ← ")[0].split("  ")[0].rstrip()
+            value = returned.get(name)
+            numeric = isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+            verdict = (f"{name} is wrong: {why}"
+                       + (f": {self._diagnose(key, meaning, value)}" if numeric else ""))
+        else:
+            verdict = f"{name} is wrong: {self._diagnose(key, meaning, returned.get(name))}"
+        raise AssertionError(f"{verdict}\n\n{report}")
+
+    def _diagnose(self, key: Key, meaning: Name, value: Any) -> str:
+        """The slip that fits ``value`` (the learner's numbers, in the notation's scaling)."""
+        array = np.asarray(value, dtype=np.float64)
+        if meaning.per_m:
+            array = array / self._cache.m
+        return diagnose(key, array, self._truth, self._cache, self.level.notation)
 
     def __str__(self) -> str:
         rows = [f"{self.level.title} on {self._network}",

@@ -107,7 +107,7 @@ def _expected(key: Key, truth: dict[Key, np.ndarray], name: Name | None) -> str:
 
 def _as_array(value: Any) -> tuple[np.ndarray | None, str]:
     if value is None:
-        return None, "got None (not computed yet?)"
+        return None, "got None (not computed yet, or a missing return?)"
     if not isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
         return None, f"got a {type(value).__name__}, not an array"
     try:
@@ -251,7 +251,7 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
         else:
             diagnosis = diagnose(first, value, truth, cache, notation)
             if fl.status == "invalid":
-                diagnosis = f"{fl.note.split(' ← ')[0]}: {diagnosis}"
+                diagnosis = f"{fl.note.split(' ← ')[0].rstrip()}: {diagnosis}"
     ordered = [lines[key] for key in order if key in lines]
     return GradeReport(ordered, first, diagnosis, problems, notation, network)
 

@@ -23,7 +23,8 @@ from .levels import LEVELS
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 """What nbgrader puts where a solution was (``ClearSolutions``' default ``code_stub``)."""
 
-_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION\n", re.M | re.S)
+_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*(?:\n|\Z)",
+                     re.M | re.S)
 
 
 def blank(source: str) -> str:
