@@ -67,8 +67,10 @@ def run_exercise(args: argparse.Namespace) -> int:
     paths = [args.out / file_name(level, args.solved) for level in levels]
     kept = [path for path in paths if path.exists()]
     if kept and not args.force:
-        raise CLIError(f"{', '.join(map(str, kept))} already exists (it may hold your work): "
-                       f"pass --force to replace it, or --out another folder")
+        them = "it" if len(kept) == 1 else "them"
+        raise CLIError(f"{', '.join(map(str, kept))} already exist{'s' * (len(kept) == 1)} "
+                       f"(it may hold your work): pass --force to replace {them}, or --out "
+                       f"another folder")
     make_folder(args.out)
     for level, path in zip(levels, paths):
         try:

@@ -30,3 +30,22 @@ def test_right_file_exits_0_and_wrong_one_3(tmp_path: Path, capsys) -> None:
     bad.write_text(RIGHT.replace("1 - c.A[1] ** 2", "1 - c.A[1]"))
     assert run(bad) == WRONG
     assert "first error: dZ[1]" in capsys.readouterr().out
+
+
+def test_help_says_what_the_network_defaults_really_are(capsys) -> None:
+    from nn.cli import main
+
+    assert main(["grade", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert "(default: the 400 flower points of section 6; 16 with other" in " ".join(out.split())
+    assert f"{WRONG}   a returned quantity is wrong" in out
+
+
+def test_network_options_are_checked(tmp_path: Path, capsys) -> None:
+    from nn.cli import main
+
+    good = tmp_path / "good.py"
+    good.write_text(RIGHT)
+    assert main(["grade", str(good), "--output", "identity"]) == 2
+    assert "--loss binary_cross_entropy needs probabilities" in capsys.readouterr().err
