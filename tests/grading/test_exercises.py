@@ -255,3 +255,9 @@ def test_the_cache_is_a_copy(capsys) -> None:
     c.A[2][:] = 0
     assert exercise.cache().A[2].min() > 0
     assert "dTheta2  shape (1, 4), ∂J/∂W[2] (Rojas's dΘ)" in str(exercise)
+
+
+def test_the_message_quoted_in_the_readme_is_what_the_check_says() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (quoted,) = re.findall(r"^    AssertionError: (dZ1 is wrong: .*)$", readme, re.M)
+    assert check_fails("rojas", "dZ1", dZ1="def dZ1(c, d):\n    return d['dA1']\n") == quoted
