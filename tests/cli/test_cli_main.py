@@ -21,7 +21,7 @@ import nn.closed_form.errata.report
 from nn.cli import build_parser, main
 from nn.training import History, NonFiniteLossError
 
-COMMANDS = ("demo", "check", "errata", "graph", "train", "steps", "explain", "grade")
+COMMANDS = ("demo", "check", "errata", "graph", "train", "steps", "explain", "grade", "exercise")
 REPO = Path(__file__).resolve().parents[2]
 
 
