@@ -539,3 +539,151 @@ def test_functools_partial_compiles():
         out_c.backward()
         out_e.backward()
         assert_same(W_c.grad, W_e.grad, f"call {k}")
+
+
+# ---------------------------------------------------------------- leaves changed between calls
+
+
+def test_a_parameter_given_a_new_array_of_the_same_shape_is_read_at_replay():
+    W_e, W_c, eager, compiled = _loss_pair()
+    for k in range(3):
+        new = rand((3, 4), 50 + k)
+        W_e.data, W_c.data = new, new
+        x = rand((3, 4), k)
+        out_e, out_c = eager(Tensor(x)), compiled(Tensor(x))
+        assert_same(out_c.data, out_e.data, f"call {k}")
+        out_e.backward()
+        out_c.backward()
+        assert_same(W_c.grad, W_e.grad, f"call {k}: grad")
+    assert len(compiled.plans) == 1
+
+
+def test_a_constant_tensor_made_outside_fn_is_read_at_replay():
+    W_e, W_c = _twins()
+    C = Tensor(rand((3, 4), 7))
+    fn = Counted(lambda W, x: ((W * x + C) * C).sum())
+    compiled = compile(lambda x: fn(W_c, x))
+    for k in range(4):
+        with no_grad():
+            C += 0.5  # a leaf that does not require grad may change at any time
+        x = rand((3, 4), k)
+        out_e, out_c = fn.inner(W_e, Tensor(x)), compiled(Tensor(x))
+        assert_same(out_c.data, out_e.data, f"call {k}")
+        out_e.backward()
+        out_c.backward()
+        assert_same(W_c.grad, W_e.grad, f"call {k}: grad")
+    assert fn.calls == 1
+
+
+def test_a_parameter_that_stops_requiring_grad_records_again():
+    W_e, W_c = _twins()
+    V_e, V_c = _param((3, 4), 4, name="V"), _param((3, 4), 4, name="V")
+    fn = Counted(lambda W, V, x: (W * x * V).sum())
+    compiled = compile(lambda x: fn(W_c, V_c, x))
+    compiled(Tensor(rand((3, 4), 0))).backward()
+    V_c.grad = W_c.grad = None
+    V_e.requires_grad = V_c.requires_grad = False
+    out_e, out_c = fn.inner(W_e, V_e, Tensor(rand((3, 4), 1))), compiled(Tensor(rand((3, 4), 1)))
+    assert fn.calls == 2
+    out_e.backward()
+    out_c.backward()
+    assert_same(W_c.grad, W_e.grad)
+    assert V_c.grad is None
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "compile bug: a replayed result's node saves every leaf's array, so the engine refuses "
+    "a write to any leaf before backward ('compiled saved input 0 (b)'), also to one whose "
+    "value the backward never reads, which eager allows"))
+def test_a_parameter_the_backward_does_not_read_may_change_before_backward():
+    """The bias's value is not saved (d b = d Z): as in eager, writing it is no error."""
+    from autograd_core import functional
+
+    W_e, W_c = _twins((2, 3))
+    b_e, b_c = _param((2, 1), 5, name="b"), _param((2, 1), 5, name="b")
+    fn = lambda W, b, x: functional.addmm(b, W, x).sum()  # noqa: E731
+    compiled = compile(lambda x: fn(W_c, b_c, x))
+    for k in range(3):
+        x = rand((3, 4), k)
+        out_e, out_c = fn(W_e, b_e, Tensor(x)), compiled(x)
+        with no_grad():
+            b_e -= 0.5
+            b_c -= 0.5
+        out_e.backward()
+        out_c.backward()
+        assert_same(W_c.grad, W_e.grad, f"call {k}: dW")
+        assert_same(b_c.grad, b_e.grad, f"call {k}: db")
+
+
+def test_several_results_backward_in_any_order():
+    W_e, W_c = _twins()
+
+    def fn(W, x):
+        h = (W * x).tanh()
+        return h.sum(), (h * x).sum(), h.exp().mean()
+
+    compiled = compile(lambda x: fn(W_c, x))
+    for k in range(4):
+        x = rand((3, 4), k)
+        outs_e, outs_c = fn(W_e, Tensor(x)), compiled(Tensor(x))
+        order = [2, 0, 1] if k % 2 else [1, 2, 0]
+        for j in order:
+            outs_e[j].backward(retain_graph=j != order[-1])
+            outs_c[j].backward(retain_graph=j != order[-1])
+            assert_same(W_c.grad, W_e.grad, f"call {k}: after result {j}")
+        W_e.grad = W_c.grad = None
+
+
+def test_a_hook_on_an_intermediate_tensor_is_refused():
+    W = _param()
+
+    def fn(x):
+        h = W * x
+        h.register_hook(lambda g: g * 2)
+        return h.sum()
+
+    with pytest.raises(RuntimeError, match="compile.*hook"):
+        compile(fn)(Tensor(rand((3, 4), 0)))
+
+
+# ---------------------------------------------------------------- values read as constants
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "compile bug: an index given as an argument (an int Tensor or ndarray) is copied into "
+    "the recording's params; later calls with other indices of the same shape silently "
+    "replay the first indices (neither replayed nor refused)"))
+@pytest.mark.parametrize("kind", ["tensor", "ndarray"])
+def test_an_index_argument_is_not_frozen_at_its_recorded_values(kind):
+    fn = lambda x, i: x[i]  # noqa: E731
+    compiled = compile(fn)
+    for idx in ([0, 1], [3, 4], [2, 2]):
+        i = np.array(idx)
+        x_e, x_c = Tensor(np.arange(5.0), requires_grad=True), Tensor(np.arange(5.0),
+                                                                       requires_grad=True)
+        out_e = fn(x_e, Tensor(i))
+        out_c = compiled(x_c, Tensor(i) if kind == "tensor" else i)
+        assert_same(out_c.data, out_e.data, f"index {idx}")
+        out_e.backward(np.ones(2))
+        out_c.backward(np.ones(2))
+        assert_same(x_c.grad, x_e.grad, f"index {idx}: grad")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "compile bug: an ndarray fn closes over is a constant of the recording (copied) when the "
+    "other operand requires grad, but is read live at replay when it does not "
+    "(record._operand shares it then): the same fn follows later writes or not"))
+def test_an_ndarray_fn_closes_over_is_treated_the_same_whether_or_not_grad_flows():
+    arr = np.ones(5)
+    W = Tensor(np.zeros(5), requires_grad=True)
+    seen = {}
+    for requires_grad in (True, False):
+        arr[:] = 1.0
+        y = Tensor(np.arange(5.0), requires_grad=requires_grad)
+        compiled = compile(lambda y: y * arr + W)
+        values = []
+        for k in range(3):
+            arr[:] = k + 1.0
+            values.append(float(compiled(y).data[1]))
+        seen[requires_grad] = values
+    assert seen[True] == seen[False]
