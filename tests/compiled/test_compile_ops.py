@@ -260,6 +260,10 @@ def test_matmul(name, sa, sb, dtype):
     _matmul_case(MATMULS[name], sa, sb, dtype)
 
 
+_LEAF_RESULT = pytest.mark.xfail(strict=True, reason=(
+    "compile bug: a result that is a leaf (one that does not require grad, or an argument "
+    "returned as it is) fails to record: AttributeError: 'Tensor' object has no attribute "
+    "'_saved' (plan.py, self.freed)"))
 _RESULT_BUFFER = pytest.mark.xfail(strict=True, reason=(
     "compile bug: a result's buffer is reused by a later op before the return copies it "
     "(v0 = np.multiply(l0, a0, out=B0); v1 = np.multiply(l0, a1, out=B0); return "
@@ -496,9 +500,7 @@ def test_a_list_of_results(dtype):
     assert isinstance(out, list) and len(out) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compile bug: a result that does not require grad fails to record: AttributeError: "
-    "'Tensor' object has no attribute '_saved' (plan.py, self.freed)"))
+@_LEAF_RESULT
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 def test_results_with_and_without_grad(dtype):
     w = rand((3, 4), 1, dtype)
@@ -534,3 +536,87 @@ def test_random_compositions(steps, dtype, seed):
         return h
 
     check_against_eager(lambda: (fn, []), [[rand((3, 3), seed + k, dtype)] for k in range(3)])
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
+@pytest.mark.parametrize("name", ["no_grad_part", "detach", "tensor_of_tensor"])
+def test_parts_of_fn_outside_the_graph(name, dtype):
+    """A target computed under no_grad, a detached value, a Tensor sharing an op's memory:
+    recorded as values (replayed), but not differentiated, as in eager."""
+    from autograd_core import no_grad
+
+    w = rand((3, 4), 1, dtype)
+
+    def build():
+        W = Tensor(w, requires_grad=True, name="W")
+
+        def fn(x):
+            h = (W * x).tanh()
+            if name == "no_grad_part":
+                with no_grad():
+                    c = (W * x).sigmoid() * 2.0
+            elif name == "detach":
+                c = h.detach() * 3.0
+            else:
+                c = Tensor(h) + 1.0
+            return ((h - c) ** 2).sum() + (c * W).sum()
+
+        return fn, [W]
+
+    check_against_eager(build, inputs([(3, 4)], 4, 31, dtype), kinds=["a"])
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
+@pytest.mark.parametrize("returns_argument", [
+    False, pytest.param(True, marks=_LEAF_RESULT)], ids=["intermediates", "and_argument"])
+def test_fn_returning_an_intermediate_it_also_keeps(returns_argument, dtype):
+    lists = []  # one per build: the eager fn's, then the compiled fn's
+
+    def build():
+        kept = []
+        lists.append(kept)
+
+        def fn(x):
+            h = x.exp()
+            kept[:] = [h]
+            return (h, x, h * x) if returns_argument else (h, h * x)
+
+        return fn, []
+
+    compiled = check_against_eager(build, inputs([(3, 4)], 4, 32, dtype))
+    x = rand((3, 4), 5, dtype)
+    h = compiled(Tensor(x, requires_grad=True))[0]
+    assert_same(lists[1][0].data, h.data)
+    assert_same(h.data, np.exp(x))
+
+
+MATRIX_STEPS = [
+    lambda h, P, x: (P @ h).tanh(), lambda h, P, x: functional.addmm(P[:, :1], P, h),
+    lambda h, P, x: h * x + P.T @ (P @ h), lambda h, P, x: (h - P @ x).sigmoid(),
+    lambda h, P, x: h.softmax(axis=0) * P.sum(), lambda h, P, x: P.T.T @ h.relu() + h,
+    lambda h, P, x: h + P[[0, 0, 2]] @ x[[1, 2, 1]], lambda h, P, x: (h * h + 1.0).sqrt(),
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(st.integers(0, len(MATRIX_STEPS) - 1), min_size=1, max_size=8),
+       dtype=st.sampled_from(DTYPES), argument_grad=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_random_programs_with_a_parameter(steps, dtype, argument_grad, seed):
+    """Random programs of matrix products, addmm, indexing and elementwise ops reading a
+    parameter, over replays with SGD updates between them."""
+    p = rand((3, 3), seed, dtype) * dtype(0.5)
+
+    def build():
+        P = Tensor(p, requires_grad=True, name="P")
+
+        def fn(x):
+            h = x
+            for k in steps:
+                h = MATRIX_STEPS[k](h, P, x)
+            return (h * P[:, :1]).mean()  # reads P, whatever the steps
+
+        return fn, [P]
+
+    calls = [[rand((3, 4), seed + k + 1, dtype)] for k in range(3)]
+    check_against_eager(build, calls, kinds=["g" if argument_grad else "a"], lr=0.01)
