@@ -172,3 +172,22 @@ def test_mlp_with_a_new_batch_size_records_again_and_both_replay():
                    "after alternating batch sizes model.Z[l], model.A[l] are another plan's")
 def test_mlp_kept_tensors_follow_the_plan_replayed_when_batch_sizes_alternate():
     _alternate_batch_sizes(check_kept=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
+def test_a_module_compiled_directly(dtype):
+    """compile(model): the forward pass only; the loss is taken eagerly on its result."""
+    eager, model = _pair("relu", "sigmoid", dtype, True)
+    forward = compile(model)
+    for k in range(4):
+        X, Y = _data(k, dtype)
+        A_e, A_c = eager(X), forward(X)
+        assert_same(A_c.data, A_e.data, f"call {k}: A[L]")
+        nn.mse(A_e, Y).backward()
+        nn.mse(A_c, Y).backward()
+        for (name, pe), pc in zip(eager.named_parameters(), model.parameters()):
+            assert_same(pc.grad, pe.grad, f"call {k}: d{name}")
+        assert_same(model.Z[1].grad, eager.Z[1].grad, f"call {k}: dZ[1]")
+        for m in (eager, model):
+            m.zero_grad()
+    assert len(forward.plans) == 1
