@@ -181,8 +181,9 @@ def _operand(other: Any, like: Tensor) -> Tensor:
     if type(other) is np.ndarray and other.dtype.kind in "biuf":
         if other.dtype.kind != "f" and like.dtype.kind == "f":
             return _make(other.astype(like.dtype))  # as a Python int would (a copy)
-        if like.requires_grad and state.enabled:
-            return _make(other.copy())  # the graph may save it: the caller keeps theirs
+        if like.requires_grad and state.enabled or state.tape is not None:
+            # the graph may save it: the caller keeps theirs (and compile() keeps a constant)
+            return _make(other.copy())
         return _make(other)
     if type(other) is float or type(other) is int or _is_real(other):
         dtype = like.dtype if like.dtype.kind == "f" else None

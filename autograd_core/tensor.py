@@ -36,6 +36,11 @@ from .tracked import TrackedArray, freeze, mark_written
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
 
 
+def _holds_tensor(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, Tensor) for i in parts)
+
+
 class Tensor:
     """An n-dimensional array that records how it was computed, for reverse-mode autodiff.
 
@@ -386,6 +391,15 @@ class Tensor:
     def log_softmax(self, axis: Axis) -> Tensor:
         return _unary(axis_ops.LogSoftmax, self, axis=_axes(self, axis, "log_softmax"))
 
+    def astype(self, dtype: Any) -> Tensor:
+        """The values in another dtype (NumPy's ``astype``); between float dtypes the
+        gradient flows back, cast to this tensor's dtype."""
+        dtype = np.dtype(dtype)
+        if self.requires_grad and dtype.kind != "f":
+            raise TypeError(f"astype: tensor{_label(self)} requires grad, so it can only be "
+                            f"cast to a floating-point dtype, not {dtype}")
+        return _unary(axis_ops.Cast, self, dtype=dtype)
+
     # ------------------------------------------------------------ shape
 
     @property
@@ -411,4 +425,9 @@ class Tensor:
         return _unary(axis_ops.Reshape, self, shape=shape)
 
     def __getitem__(self, index: Any) -> Tensor:
+        if state.tape is not None and _holds_tensor(index):
+            raise RuntimeError("compile: indexing with a Tensor inside a compiled function "
+                               "would make its values a constant of the recording; index "
+                               "with a NumPy array the function closes over (a constant), "
+                               "or call the function uncompiled")
         return _unary(axis_ops.GetItem, self, index=_own_index(index))

@@ -102,6 +102,9 @@ def _target(target: Any, like: Tensor, loss: str) -> Tensor:
         # the same memory, not a copy of the values: under compile() the target stays the
         # argument it was (a copy would be a constant of the recording)
         T = Tensor(target, name=target.name or "Y")
+    elif isinstance(target, Tensor) and target.dtype.kind in "biuf" and target.ndim == like.ndim:
+        T = target.astype(like.dtype)  # a recorded cast, the values astype gives
+        T.name = target.name or "Y"
     else:
         T = np.asarray(target.data if isinstance(target, Tensor) else target)
         if T.dtype.kind not in "biuf":

@@ -50,7 +50,9 @@ class CompiledFunction:
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
         self.plans: dict[tuple, Plan] = {}
-        functools.update_wrapper(self, fn)  # fn's name, docstring and signature
+        # fn's name, docstring and signature (not its attributes: a callable object's
+        # ``fn`` or ``plans`` would replace these)
+        functools.update_wrapper(self, fn, updated=())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         key = _key(args, kwargs)
@@ -82,9 +84,11 @@ def _key(args: tuple, kwargs: dict) -> tuple:
     """What a recording depends on: arrays' shapes and dtypes (and whether a tensor requires
     grad), other arguments' values, and the gradient mode."""
     parts: list[Any] = [state.enabled]
-    for k, value in [*enumerate(args), *sorted(kwargs.items())]:
+    first: dict[int, Any] = {}  # array -> the first argument holding it: one tensor passed
+    for k, value in [*enumerate(args), *sorted(kwargs.items())]:  # twice is recorded as one
         if isinstance(value, Tensor):
-            parts.append((k, "t", value.shape, value.dtype, value.requires_grad))
+            same = first.setdefault(id(value._data), k)
+            parts.append((k, "t", value.shape, value.dtype, value.requires_grad, same))
         elif isinstance(value, np.ndarray):
             parts.append((k, "a", value.shape, value.dtype))
         else:
@@ -124,8 +128,12 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
         plan.generation += 1
     stamp = tick()
     results = []
-    for j, data in enumerate(values):
-        backward = plan.backward[j]
+    made = iter(values)
+    for j, source in enumerate(plan.result_sources):
+        if source[0] != "value":  # an argument or a leaf returned as it is
+            results.append(_argument_result(source, args, kwargs))
+            continue
+        data, backward = next(made), plan.backward[j]
         if plan.freed[j]:  # a backward inside fn went through it
             results.append(_node(data, _Freed, (_REPLAYED,), (), None))
             continue
@@ -134,12 +142,19 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
             continue
         parents = plan.fixed_parents[j] or tuple(
             _tensor_of(source, args, kwargs) for source in plan.parents[j])
-        run = _Run(plan, backward, saved, stamp)
-        results.append(_node(data, plan.ops[j], parents, (run, *[p._data for p in parents]),
-                             None))
+        run = _Run(plan, backward, saved, stamp, args, kwargs)
+        read = [p._data for p, r in zip(parents, plan.reads[j]) if r]  # for the engine's
+        results.append(_node(data, plan.ops[j], parents, (run, *read), None))  # stale check
     if plan.structure == "one":
         return results[0]
     return tuple(results) if plan.structure == "tuple" else results
+
+
+def _argument_result(source: tuple[str, Any], args: tuple, kwargs: dict) -> Tensor:
+    """The tensor itself, as eager returns it; an ndarray argument reached fn as a new
+    Tensor of its values, which is what eager returns then."""
+    value = _tensor_of(source, args, kwargs)
+    return value if isinstance(value, Tensor) else _make(np.array(value))
 
 
 def _tensor_of(source: tuple[str, Any], args: tuple, kwargs: dict) -> Tensor:
@@ -152,14 +167,18 @@ def _tensor_of(source: tuple[str, Any], args: tuple, kwargs: dict) -> Tensor:
 class _Run:
     """One replayed forward's saved values, and its backward, run once for all leaves."""
 
-    __slots__ = ("plan", "backward", "saved", "generation", "stamp", "grads")
+    __slots__ = ("plan", "backward", "saved", "generation", "stamp", "grads", "arguments")
 
-    def __init__(self, plan: Plan, backward: Callable, saved: tuple, stamp: int) -> None:
+    def __init__(self, plan: Plan, backward: Callable, saved: tuple, stamp: int, args: tuple,
+                 kwargs: dict) -> None:
         self.plan, self.backward, self.saved = plan, backward, saved
         self.generation, self.stamp = plan.generation, stamp
         self.grads: tuple = ()
+        self.arguments = [a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
 
     def leaf_grad(self, g: Any, n: int) -> np.ndarray:
+        if isinstance(g, np.generic):  # a 0-d result's gradient from eager ops
+            g = np.asarray(g)
         if not isinstance(g, np.ndarray):
             raise RuntimeError("compile: create_graph=True through a compiled result is not "
                                "supported; differentiate the uncompiled function to higher "
@@ -170,7 +189,8 @@ class _Run:
                                    "by a later call of the compiled function; call "
                                    "backward() before calling the function again")
             if LAST_WRITE[0] > self.stamp:
-                _refuse_written(self.plan, self.saved, self.stamp)
+                _refuse_written([*self.plan.escaped, *self.plan.leaves, *self.arguments],
+                                self.saved, self.stamp)
             with _exclusive(self.plan):
                 if self.plan.generation != self.generation:  # another thread's forward
                     raise RuntimeError("compile: this result's forward values were "
@@ -202,11 +222,11 @@ class _exclusive:  # noqa: N801 - used like a function: ``with _exclusive(plan):
         self.plan.lock.release()
 
 
-def _refuse_written(plan: Plan, saved: tuple, stamp: int) -> None:
-    """Tensors whose arrays the backward reads (kept tensors, leaves) that were written in
-    place since the forward, as the engine refuses a stale saved value."""
+def _refuse_written(tensors: list[Tensor], saved: tuple, stamp: int) -> None:
+    """Tensors whose arrays the backward reads (kept tensors, leaves, arguments) that were
+    written in place since the forward, as the engine refuses a stale saved value."""
     arrays = {id(a) for values in saved for a in values if isinstance(a, np.ndarray)}
-    for t in [*plan.escaped, *plan.leaves]:
+    for t in tensors:
         if t._version[0] > stamp and id(t._data) in arrays:
             raise RuntimeError(f"backward: tensor{' ' + t.name if t.name else ''} of shape "
                                f"{t.shape} was modified in place after the compiled forward "

@@ -33,10 +33,11 @@ class Code:
 
 
 def _same(*arrays: np.ndarray) -> bool:
-    """Operands of one shape and dtype: an elementwise op's result is that shape, exactly."""
+    """Operands of one shape and dtype: an elementwise op's result is that shape, exactly.
+    Not 0-d: NumPy returns a scalar there when it allocates, which ``out=`` cannot take."""
     a = arrays[0]
-    return all(type(x) is np.ndarray and x.shape == a.shape and x.dtype is a.dtype
-               for x in arrays)
+    return a.ndim > 0 and all(type(x) is np.ndarray and x.shape == a.shape
+                              and x.dtype is a.dtype for x in arrays)
 
 
 def _float(a: np.ndarray) -> bool:
@@ -72,9 +73,10 @@ def _broadcast(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
             and a.dtype.kind == "f"):
         return None
     try:
-        return np.broadcast_shapes(a.shape, b.shape)
+        shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         return None
+    return shape if shape else None  # 0-d: see _same
 
 
 def _binary(ufunc: str, saves: bool) -> Callable:
@@ -93,7 +95,7 @@ def _unary(ufunc: str, saves: str) -> Callable:
     """``saves``: what the op's forward saves, "out", "x" or "nothing"."""
     def kernel(names, arrays, params) -> Code | None:
         (x,), (nx,) = arrays, names
-        if not (type(x) is np.ndarray and x.dtype.kind == "f"):
+        if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
             return None
         saved = {"out": "({v},)", "x": f"({nx},)", "nothing": "()"}[saves]
         return Code(["{v} = " + f"np.{ufunc}({nx}, out={{buf}})"], x.shape, x.dtype,
@@ -103,7 +105,7 @@ def _unary(ufunc: str, saves: str) -> Callable:
 
 def relu(names, arrays, params) -> Code | None:
     (x,), (nx,) = arrays, names
-    if not (type(x) is np.ndarray and x.dtype.kind == "f"):
+    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
         return None
     return Code(["{v} = " + f"np.maximum({nx}, 0, out={{buf}})"], x.shape, x.dtype, (nx,),
                 "({v},)")
@@ -112,7 +114,7 @@ def relu(names, arrays, params) -> Code | None:
 def sigmoid(names, arrays, params) -> Code | None:
     """``dual.sigmoid``'s calls: −x, e^(−x) (warnings off only where it overflows), +1, 1/·."""
     (x,), (nx,) = arrays, names
-    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.size):
+    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.size and x.ndim):
         return None
     limit = _EXP_LIMIT.get(x.dtype, 0.0)
     return Code(["{v} = " + f"np.negative({nx}, out={{buf}})",
@@ -210,7 +212,9 @@ def bias_sum(g: str, garray: np.ndarray, shape: tuple[int, ...]) -> Code | None:
     return None
 
 
-def accumulate(total: str, g: str, array: np.ndarray) -> Code:
+def accumulate(total: str, g: str, array: np.ndarray) -> Code | None:
     """``total + g``, as ``engine._accumulate`` sums two contributions to one gradient."""
+    if not array.ndim:
+        return None
     return Code(["{v} = " + f"np.add({total}, {g}, out={{buf}})"], array.shape, array.dtype,
                 (total, g))

@@ -59,7 +59,8 @@ class Plan:
         self.backward_sources: list[str | None] = [None] * n
         self.parents: list[list[tuple[str, Any]]] = [[] for _ in range(n)]  # its leaves
         walks, needed = {}, set()
-        self.freed = [r._saved is FREED for r in rec.results]  # by a backward inside fn
+        self.freed = [r._op is not None and r._saved is FREED  # by a backward inside fn
+                      for r in rec.results]
         for j, r in enumerate(rec.results):
             if r._op is not None and id(r) in self.value_of and not self.freed[j]:
                 walks[j], self.parents[j] = self._backward(r, "g0", inline=False)
@@ -69,9 +70,11 @@ class Plan:
         forward = [step for step in forward  # a kernel's saved tuple that no backward reads
                    if not (step.value is None and step.code[0].startswith("s")
                            and step.code[0].split(" ")[0] not in needed)]
-        results = [self._result(r) for r in rec.results]
-        forward.append(Step([f"return ({_tuple(results)}), ({_tuple(saved)})"], None,
-                            [*results, *saved]))
+        # a result that is an argument or a leaf is that tensor itself, as in eager
+        self.result_sources = [self._result(r) for r in rec.results]
+        results = [f"v{source[1]}" for source in self.result_sources if source[0] == "value"]
+        forward.append(Step([f"return ({_tuple([f'fresh({r})' for r in results])}), "
+                             f"({_tuple(saved)})"], None, [*results, *saved]))
         params = [f"l{k}" for k in range(len(self.leaves))] + \
                  [f"a{k}" for k in range(len(self.arg_keys))]
         self.buffers: list[np.ndarray] = []
@@ -89,6 +92,9 @@ class Plan:
                                     self.names, self.buffers)
             self.backward_sources[j] = _function("backward", ["g0", "saved"], unpack + lines)
             self.backward[j] = self._define("backward", self.backward_sources[j] or "")
+        read = {n for step in forward for name, aliases in step.aliases.items()
+                if name in saved for n in aliases}  # names whose arrays the backwards read
+        self.reads = [[self._known(source) in read for source in p] for p in self.parents]
         self.ops = [result_op(len(p)) for p in self.parents]
         # the parents of each result when all are leaves (not arguments): the same each call
         self.fixed_parents = [tuple(t for _, t in p) if all(k == "leaf" for k, _ in p) else ()
@@ -133,6 +139,13 @@ class Plan:
                 return f"l{k}"
         self.leaves.append(what)
         return f"l{len(self.leaves) - 1}"
+
+    def _known(self, source: tuple[str, Any]) -> str | None:
+        """The name the forward reads ``source`` by, or None if it never reads it."""
+        kind, what = source
+        if kind == "arg":
+            return f"a{self.arg_keys.index(what)}" if what in self.arg_keys else None
+        return next((f"l{k}" for k, t in enumerate(self.leaves) if t is what), None)
 
     def _forward(self) -> list[Step]:
         steps = []
@@ -197,14 +210,19 @@ class Plan:
             code.append(f"v{i}, s{i} = scalar_out(v{i}, s{i})")
             data = np.asarray(data)
         shares = {n for n, a in zip(ins, arrays) if np.shares_memory(data, a)}
-        return Step(code, f"v{i}", ins, {f"v{i}": shares, f"s{i}": {f"v{i}", *ins}})
+        held = [x for x in saved if isinstance(x, np.ndarray)]  # what the saved tuple holds
+        keeps = {n for n, a in zip([f"v{i}", *ins], [data, *arrays])
+                 if any(np.shares_memory(x, a) for x in held)}
+        return Step(code, f"v{i}", ins, {f"v{i}": shares, f"s{i}": keeps})
 
-    def _result(self, r: Any) -> str:
+    def _result(self, r: Any) -> tuple[str, Any]:
+        """Where a result comes from: ``("value", i)`` (the return copies it: a buffer may
+        hold it), or ``("arg", k)``, ``("leaf", t)`` for a tensor that was there before."""
         i = self.value_of.get(id(r))
         if i is not None:
-            return f"fresh(v{i})"
+            return ("value", i)
         key = next((k for k, t in self.rec.arg_tensors.items() if t is r), None)
-        return f"fresh({self._input(('arg', key) if key is not None else ('leaf', r))})"
+        return ("arg", key) if key is not None else ("leaf", r)
 
     # ------------------------------------------------------------ backward
 
@@ -268,7 +286,10 @@ class Plan:
             del s
         parents, outputs = [], []
         for leaf, (name, _) in grads.items():  # only leaves are left
-            key = next((k for k, t in self.rec.arg_tensors.items() if t is leaf), None)
+            arguments = self.rec.arg_tensors.items()
+            key = next((k for k, t in arguments if t is leaf), None)
+            if key is not None:  # passed twice: the position the forward reads it from
+                key = next(k for k, t in arguments if t._data is leaf._data)
             parents.append(("arg", key) if key is not None else ("leaf", leaf))
             outputs.append(name if name in walk.fresh else f"fresh({name})")
             if inline:
@@ -337,8 +358,10 @@ class _Walk:
     def accumulate(self, total: str, tarray: np.ndarray, g: str, garray: np.ndarray,
                    to_leaf: bool) -> tuple[str, np.ndarray]:
         value = tarray + garray
-        return self.emit("", [total, g], value, code=kernels.accumulate(total, g, value),
-                         to_leaf=to_leaf)
+        code = kernels.accumulate(total, g, value)
+        if code is None:
+            return self.emit(f"{{v}} = {total} + {g}", [total, g], value)
+        return self.emit("", [total, g], value, code=code, to_leaf=to_leaf)
 
 
 def _named(t: Any) -> str:

@@ -160,7 +160,9 @@ def _escaped(rec: Recording) -> set[int]:
 
 
 def _sources(rec: Recording) -> list[list[Source]]:
-    by_array: dict[int, Source] = {id(t._data): ("arg", k) for k, t in rec.arg_tensors.items()}
+    by_array: dict[int, Source] = {}
+    for k, t in rec.arg_tensors.items():  # one tensor passed twice reads as the first
+        by_array.setdefault(id(t._data), ("arg", k))
     # memory the recording made (argument copies, op results), by its owner: a leaf that is
     # a part of it but not the array itself cannot be followed
     made = {id(_root(t._data)): f"argument {k!r}" for k, t in rec.arg_tensors.items()}

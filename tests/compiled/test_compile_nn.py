@@ -108,8 +108,6 @@ def test_cross_entropy_with_integer_labels_as_an_argument_is_refused():
         step(_data(0, np.float64)[0], np.array([0, 1, 1, 0, 1, 0, 0]))
 
 
-@pytest.mark.xfail(strict=True, reason="compile bug: a float64 target for a float32 model "
-                   "is cast through target.data, refused while recording")
 def test_mlp_float32_with_a_float64_target_argument():
     eager, model = _pair("tanh", "sigmoid", np.float32, True)
     opt = [nn.optim.SGD(m.parameters(), lr=0.5) for m in (eager, model)]

@@ -118,13 +118,8 @@ UNARY = {
     "getitem_then_sum": (lambda x: x[[0, 0]].sum(axis=0), None, AXIS_SHAPES),
 }
 
-_SCALAR_KERNEL = pytest.mark.xfail(strict=True, reason=(
-    "compile bug: on a 0-d input the sigmoid/tanh backward kernel writes into out=t1, where "
-    "t1 = np.subtract(1, s, out=None) is a NumPy scalar: TypeError 'return arrays must be "
-    "of ArrayType' at the first replay's backward"))
 UNARY_CASES = [pytest.param(name, shape, id=f"{name}-{shape}",
-                            marks=[_SCALAR_KERNEL] if name in ("sigmoid", "tanh")
-                            and shape == () else [])
+                            )
                for name, (_, _, shapes) in UNARY.items() for shape in shapes]
 
 
@@ -260,17 +255,6 @@ def test_matmul(name, sa, sb, dtype):
     _matmul_case(MATMULS[name], sa, sb, dtype)
 
 
-_LEAF_RESULT = pytest.mark.xfail(strict=True, reason=(
-    "compile bug: a result that is a leaf (one that does not require grad, or an argument "
-    "returned as it is) fails to record: AttributeError: 'Tensor' object has no attribute "
-    "'_saved' (plan.py, self.freed)"))
-_RESULT_BUFFER = pytest.mark.xfail(strict=True, reason=(
-    "compile bug: a result's buffer is reused by a later op before the return copies it "
-    "(v0 = np.multiply(l0, a0, out=B0); v1 = np.multiply(l0, a1, out=B0); return "
-    "fresh(v0), fresh(v1)): from the first replay on, result 0 holds a later value"))
-
-
-@_RESULT_BUFFER
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 def test_two_results_of_the_same_shape(dtype):
     w = rand((3, 4), 9, dtype)
@@ -282,7 +266,6 @@ def test_two_results_of_the_same_shape(dtype):
     check_against_eager(build, inputs([(3, 4), (3, 4)], 4, 3, dtype), kinds=["t", "t"])
 
 
-@_RESULT_BUFFER
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 @pytest.mark.parametrize(("sa", "sb"), MATMUL_SHAPES)
 def test_two_matmul_results(sa, sb, dtype):
@@ -485,7 +468,6 @@ def test_several_results_each_backward(dtype):
     check_against_eager(build, inputs([(3, 4)], 4, 25, dtype))
 
 
-@_RESULT_BUFFER
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 def test_a_list_of_results(dtype):
     w = rand((3, 4), 1, dtype)
@@ -500,7 +482,6 @@ def test_a_list_of_results(dtype):
     assert isinstance(out, list) and len(out) == 3
 
 
-@_LEAF_RESULT
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 def test_results_with_and_without_grad(dtype):
     w = rand((3, 4), 1, dtype)
@@ -568,7 +549,7 @@ def test_parts_of_fn_outside_the_graph(name, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f64", "f32"])
 @pytest.mark.parametrize("returns_argument", [
-    False, pytest.param(True, marks=_LEAF_RESULT)], ids=["intermediates", "and_argument"])
+    False, True], ids=["intermediates", "and_argument"])
 def test_fn_returning_an_intermediate_it_also_keeps(returns_argument, dtype):
     lists = []  # one per build: the eager fn's, then the compiled fn's
 
