@@ -50,6 +50,7 @@ class CompiledFunction:
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
         self.plans: dict[tuple, Plan] = {}
+        self.kept: dict[tuple, dict[int, list]] = {}  # see Plan: kept tensors by structure
         # fn's name, docstring and signature (not its attributes: a callable object's
         # ``fn`` or ``plans`` would replace these)
         functools.update_wrapper(self, fn, updated=())
@@ -61,7 +62,9 @@ class CompiledFunction:
             # The recording call is an eager call (its side effects happened once): its
             # results are the eager ones, and the plan replays from the next call on.
             rec = record(self.fn, args, kwargs)
-            self.plans[key] = Plan(rec)
+            structure = (tuple(row[0] if isinstance(row[0], str) else row[0].name
+                               for row in rec.tape), tuple(sorted(rec.escaped)))
+            self.plans[key] = Plan(rec, self.kept.setdefault(structure, {}))
             results = rec.results
             if rec.structure == "one":
                 return results[0]

@@ -31,15 +31,26 @@ from ..ops import Op, unbroadcast
 from . import kernels
 from .kernels import Code
 from .liveness import Step, allocate
-from .runtime import _REPLAYED, _deliver, _keep, _Replayed, _scalar_out, result_op
+from .runtime import (
+    _REPLAYED,
+    _deliver,
+    _keep,
+    _Replayed,
+    _scalar_out,
+    _show,
+    _show_leaf,
+    result_op,
+)
 from .trace import Recording
 
 
 class Plan:
-    def __init__(self, rec: Recording) -> None:
+    def __init__(self, rec: Recording, kept: dict[int, list] | None = None) -> None:
+        self.kept = {} if kept is None else kept
         self.names: dict[str, Any] = {"np": np, "unbroadcast": unbroadcast, "keep": _keep,
                                       "deliver": _deliver, "fresh": np.array,
-                                      "scalar_out": _scalar_out}
+                                      "scalar_out": _scalar_out, "show": _show,
+                                      "show_leaf": _show_leaf}
         self.leaves: list[Any] = []  # tensors whose arrays a replay passes, in order
         self.arg_keys: list[Any] = []  # the arguments it passes after them
         self.escaped = [rec.tape[i][3] for i in sorted(rec.escaped)]
@@ -68,8 +79,9 @@ class Plan:
         saved = sorted(needed, key=lambda s: int(s[1:]))
         needed |= {u for step in forward for u in step.uses if u.startswith("s")}
         forward = [step for step in forward  # a kernel's saved tuple that no backward reads
-                   if not (step.value is None and step.code[0].startswith("s")
-                           and step.code[0].split(" ")[0] not in needed)]
+                   if not (step.value is None and step.aliases
+                           and all(re.fullmatch(r"s\d+", n) for n in step.aliases)
+                           and not needed & set(step.aliases))]
         # a result that is an argument or a leaf is that tensor itself, as in eager
         self.result_sources = [self._result(r) for r in rec.results]
         results = [f"v{source[1]}" for source in self.result_sources if source[0] == "value"]
@@ -170,13 +182,17 @@ class Plan:
                 steps.append(self._call_forward(i, op, ins, arrays, params))
             steps[-1 if code is None else -2].code[0] += _comment(op, out, inputs)
             if i in escaped:
-                self.names[f"E{i}"] = out
+                # the tensors at this position of every recording of fn with this structure
+                # (another batch size, say): the user may hold any of them, and each shows
+                # the latest call's values, as eager's latest tensors would
+                self.names[f"E{i}"] = self.kept.setdefault(i, [])
+                self.kept[i].append(out)
                 # its own array: the user may keep it, and a buffer is overwritten next call
                 views = code is None and any(a.startswith("v")  # a kernel's is fresh
                                              for a in steps[-1].aliases[f"v{i}"])
                 value = f"fresh(v{i})" if views else f"v{i}"
-                reset = [f"E{i}._grad = None"] if out._op is not None else []  # a new forward
-                steps.append(Step([f"E{i}._data = {value}", *reset], None, [f"v{i}"]))
+                show = "show" if out._op is not None else "show_leaf"  # a node: no grad yet
+                steps.append(Step([f"{show}(E{i}, {value})"], None, [f"v{i}"]))
         return steps
 
     def _event(self, i: int, row: tuple) -> list[Step]:

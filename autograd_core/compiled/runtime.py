@@ -61,9 +61,23 @@ def _deliver(t: Any, g: np.ndarray) -> None:
     t._grad = g if t._grad is None else np.asarray(t._grad + g)
 
 
-def _keep(t: Any, g: np.ndarray) -> None:
-    """A retained gradient, as ``engine._deliver`` gives it: the caller's own array."""
-    t._grad = np.array(g) if t._grad is None else np.asarray(t._grad + g)
+def _keep(kept: list, g: np.ndarray) -> None:
+    """A retained gradient, as ``engine._deliver`` gives it: the caller's own array, for each
+    of the tensors kept at this position (see ``_show``)."""
+    for t in kept:
+        t._grad = np.array(g) if t._grad is None else np.asarray(t._grad + g)
+
+
+def _show(kept: list, value: np.ndarray) -> None:
+    """A new forward's value in the tensors the user keeps at this position (one per
+    recording of the same structure), with no gradient yet, as a new tensor has."""
+    for t in kept:
+        t._data, t._grad = value, None
+
+
+def _show_leaf(kept: list, value: np.ndarray) -> None:
+    for t in kept:
+        t._data = value
 
 
 def _scalar_out(data: Any, saved: tuple) -> tuple[np.ndarray, tuple]:

@@ -165,9 +165,6 @@ def test_mlp_with_a_new_batch_size_records_again_and_both_replay():
     _alternate_batch_sizes(check_kept=False)
 
 
-@pytest.mark.xfail(strict=True, reason="compile bug: model.Z/A are assigned only while "
-                   "recording; replaying an earlier plan updates that plan's tensors, so "
-                   "after alternating batch sizes model.Z[l], model.A[l] are another plan's")
 def test_mlp_kept_tensors_follow_the_plan_replayed_when_batch_sizes_alternate():
     _alternate_batch_sizes(check_kept=True)
 
