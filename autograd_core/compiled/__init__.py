@@ -17,7 +17,6 @@ refused; NumPy arrays the function closes over are constants of the recording.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -88,10 +87,12 @@ def _key(args: tuple, kwargs: dict) -> tuple:
     grad), other arguments' values, and the gradient mode."""
     parts: list[Any] = [state.enabled]
     first: dict[int, Any] = {}  # array -> the first argument holding it: one tensor passed
-    for k, value in [*enumerate(args), *sorted(kwargs.items())]:  # twice is recorded as one
+    items = enumerate(args) if not kwargs else [*enumerate(args), *sorted(kwargs.items())]
+    for k, value in items:  # twice is recorded as one
         if isinstance(value, Tensor):
-            same = first.setdefault(id(value._data), k)
-            parts.append((k, "t", value.shape, value.dtype, value.requires_grad, same))
+            data = value._data
+            same = first.setdefault(id(data), k)
+            parts.append((k, data.shape, data.dtype, value.requires_grad, same))
         elif isinstance(value, np.ndarray):
             parts.append((k, "a", value.shape, value.dtype))
         else:
@@ -117,7 +118,7 @@ def _still_valid(plan: Plan) -> bool:
 def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
     if plan.uncut:
         plan.cut()
-    if any(t._hooks for t in plan.escaped):
+    if plan.escaped and any(t._hooks for t in plan.escaped):
         raise RuntimeError("compile: a hook was registered on a tensor the compiled function "
                            "made (an MLP's Z[l], A[l]); a replay does not run hooks on those: "
                            "register it on a leaf, or call the function uncompiled")
@@ -126,7 +127,7 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
         value = args[k] if type(k) is int else kwargs[k]
         # an ndarray is copied, as the engine copies what it is given (its own arrays)
         arrays.append(value._data if isinstance(value, Tensor) else np.array(value))
-    with _exclusive(plan):  # the buffers are the plan's: one replay at a time
+    with plan.exclusive:  # the buffers are the plan's: one replay at a time
         values, saved = plan.forward(*arrays)
         plan.generation += 1
     stamp = tick()
@@ -177,7 +178,7 @@ class _Run:
         self.plan, self.backward, self.saved = plan, backward, saved
         self.generation, self.stamp = plan.generation, stamp
         self.grads: tuple = ()
-        self.arguments = [a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
+        self.arguments = (args, kwargs)  # whose Tensors a write before backward would stale
 
     def leaf_grad(self, g: Any, n: int) -> np.ndarray:
         if isinstance(g, np.generic):  # a 0-d result's gradient from eager ops
@@ -192,37 +193,17 @@ class _Run:
                                    "by a later call of the compiled function; call "
                                    "backward() before calling the function again")
             if LAST_WRITE[0] > self.stamp:
-                _refuse_written([*self.plan.escaped, *self.plan.leaves, *self.arguments],
-                                self.saved, self.stamp)
-            with _exclusive(self.plan):
+                args, kwargs = self.arguments
+                given = [a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
+                _refuse_written([*self.plan.escaped, *self.plan.leaves, *given], self.saved,
+                                self.stamp)
+            with self.plan.exclusive:
                 if self.plan.generation != self.generation:  # another thread's forward
                     raise RuntimeError("compile: this result's forward values were "
                                        "overwritten by a later call of the compiled function; "
                                        "call backward() before calling the function again")
                 self.grads = self.backward(g, self.saved)
         return self.grads[n]
-
-
-class _exclusive:  # noqa: N801 - used like a function: ``with _exclusive(plan):``
-    """Hold the plan's lock: other threads wait; the same thread (a hook or an optimizer
-    step calling the compiled function from inside its own replay) is refused."""
-
-    __slots__ = ("plan",)
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-
-    def __enter__(self) -> None:
-        plan = self.plan
-        if plan.owner == threading.get_ident():
-            raise RuntimeError("compile: the compiled function was called from inside its "
-                               "own replay (by a hook or a replayed call); call it outside")
-        plan.lock.acquire()
-        plan.owner = threading.get_ident()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.plan.owner = None
-        self.plan.lock.release()
 
 
 def _refuse_written(tensors: list[Tensor], saved: tuple, stamp: int) -> None:

@@ -33,6 +33,7 @@ from .kernels import Code
 from .liveness import Step, allocate
 from .runtime import (
     _REPLAYED,
+    Exclusive,
     _deliver,
     _keep,
     _Replayed,
@@ -115,8 +116,9 @@ class Plan:
         self.structure = rec.structure
         self.generation = 0  # forwards replayed: a result's backward needs the latest one
         self.uncut = True
-        self.lock = threading.Lock()  # see compiled._exclusive
+        self.lock = threading.Lock()  # see runtime.Exclusive
         self.owner: int | None = None
+        self.exclusive = Exclusive(self)  # one object, entered by each replay
         del self.rec
 
     def cut(self) -> None:

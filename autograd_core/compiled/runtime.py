@@ -3,6 +3,7 @@ program uses to hand gradients out as the engine does."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -83,3 +84,25 @@ def _show_leaf(kept: list, value: np.ndarray) -> None:
 def _scalar_out(data: Any, saved: tuple) -> tuple[np.ndarray, tuple]:
     array = np.asarray(data)
     return array, tuple(array if s is data else s for s in saved)
+
+
+class Exclusive:
+    """Hold the plan's lock: other threads wait; the same thread (a hook or an optimizer
+    step calling the compiled function from inside its own replay) is refused."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Any) -> None:
+        self.plan = plan
+
+    def __enter__(self) -> None:
+        plan = self.plan
+        if plan.owner == threading.get_ident():
+            raise RuntimeError("compile: the compiled function was called from inside its "
+                               "own replay (by a hook or a replayed call); call it outside")
+        plan.lock.acquire()
+        plan.owner = threading.get_ident()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.plan.owner = None
+        self.plan.lock.release()
