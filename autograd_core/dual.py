@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 # the largest x whose e^x is finite, less 1 (compile's kernels test against it)
-_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1 for t in (np.float32, np.float64)}
 _ARRAY = (np.ndarray, np.generic)  # what the first-order path hands a rule (0-d: a scalar)
 
 

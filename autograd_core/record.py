@@ -56,7 +56,7 @@ def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tupl
     t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
     t._op, t._parents, t._saved, t._params = op, parents, saved, params
     t._stamp = tick()
-    t._version = _counter_for(data, parents[0])
+    t._version = [0] if data.base is None else _counter_for(data, parents[0])  # fresh: own
     return t
 
 

@@ -9,7 +9,8 @@ A kernel gets the operands' names and the recording's arrays and returns a ``Cod
 to leave the op to its own function (for the shapes or dtypes it does not handle). ``{out}``
 in the code stands for the result's array: a buffer when ``Code.buffer`` is set and one is
 free. In the code, ``{v}`` is the result's name and ``{buf}`` the array to write it into:
-the buffer, or ``None`` (NumPy then allocates a fresh one).
+the buffer, or ``None`` (NumPy then allocates a fresh one). Ufuncs are called by bare name
+(``UFUNCS``, bound in the plan) with ``out`` positional: the fastest call NumPy has.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import ops
-from ..dual import _EXP_LIMIT
 
 
 @dataclass
@@ -54,7 +54,7 @@ def addmm(names, arrays, params) -> Code | None:
         return None
     nb, nw, na = names
     shape = (w.shape[0], a.shape[1])
-    return Code(["{v} = np.matmul(" + f"{nw}, {na}, out={{buf}})",
+    return Code(["{v} = matmul(" + f"{nw}, {na}, {{buf}})",
                  f"{{v}} += {nb}"], shape, w.dtype, (), f"({nw}, {na})")
 
 
@@ -63,7 +63,7 @@ def matmul(names, arrays, params) -> Code | None:
     if not (_float(a) and _float(b) and a.dtype is b.dtype):
         return None
     na, nb = names
-    return Code(["{v} = np.matmul(" + f"{na}, {nb}, out={{buf}})"],
+    return Code(["{v} = matmul(" + f"{na}, {nb}, {{buf}})"],
                 (a.shape[0], b.shape[1]), a.dtype, (), f"({na}, {nb})")
 
 
@@ -86,7 +86,7 @@ def _binary(ufunc: str, saves: bool) -> Callable:
             return None
         full = tuple(n for n, a in zip(names, arrays) if a.shape == shape)
         saved = f"({names[0]}, {names[1]})" if saves else "()"
-        return Code(["{v} = " + f"np.{ufunc}({names[0]}, {names[1]}, out={{buf}})"],
+        return Code(["{v} = " + f"{ufunc}({names[0]}, {names[1]}, {{buf}})"],
                     shape, arrays[0].dtype, full, saved)
     return kernel
 
@@ -98,7 +98,7 @@ def _unary(ufunc: str, saves: str) -> Callable:
         if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
             return None
         saved = {"out": "({v},)", "x": f"({nx},)", "nothing": "()"}[saves]
-        return Code(["{v} = " + f"np.{ufunc}({nx}, out={{buf}})"], x.shape, x.dtype,
+        return Code(["{v} = " + f"{ufunc}({nx}, {{buf}})"], x.shape, x.dtype,
                     () if saves == "x" else (nx,), saved)
     return kernel
 
@@ -107,26 +107,29 @@ def relu(names, arrays, params) -> Code | None:
     (x,), (nx,) = arrays, names
     if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
         return None
-    return Code(["{v} = " + f"np.maximum({nx}, 0, out={{buf}})"], x.shape, x.dtype, (nx,),
+    return Code(["{v} = " + f"maximum({nx}, 0, out={{buf}})"], x.shape, x.dtype, (nx,),
                 "({v},)")
 
 
 def sigmoid(names, arrays, params) -> Code | None:
-    """``dual.sigmoid``'s calls: −x, e^(−x) (warnings off only where it overflows), +1, 1/·."""
+    """``dual.sigmoid``'s calls: −x, e^(−x) (overflow warnings off), +1, 1/·."""
     (x,), (nx,) = arrays, names
-    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.size and x.ndim):
+    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
         return None
-    limit = _EXP_LIMIT.get(x.dtype, 0.0)
-    return Code(["{v} = " + f"np.negative({nx}, out={{buf}})",
-                 f"if {{v}}.max() > {limit!r}:",
-                 "    with np.errstate(over='ignore'):",
-                 "        np.exp({v}, out={v})",
-                 "else:",
-                 "    np.exp({v}, out={v})",
-                 "{v} += 1",
-                 "{v} = np.reciprocal({v}, out={v})"],
-                x.shape, x.dtype, (nx,), "({v},)")
+    return Code(["{v} = " + f"sigmoid_into({nx}, {{buf}})"], x.shape, x.dtype, (nx,),
+                "({v},)")
 
+
+@np.errstate(over="ignore")  # as dual.sigmoid: e^-x = inf where it overflows, and σ is 0
+def sigmoid_into(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    out = np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
+
+
+UFUNCS = {name: getattr(np, name) for name in (
+    "add", "subtract", "multiply", "negative", "maximum", "matmul", "tanh", "exp", "log")}
 
 FORWARD: dict[type, Callable[..., Code | None]] = {
     ops.AddMM: addmm,
@@ -151,7 +154,7 @@ def _times_saved(k: int) -> Callable:
     def kernel(g, saved, arrays, garray) -> Code | None:
         if _broadcast(garray, arrays[k]) != garray.shape:
             return None
-        return Code(["{v} = " + f"np.multiply({g}, {saved[k]}, out={{buf}})"],
+        return Code(["{v} = " + f"multiply({g}, {saved[k]}, {{buf}})"],
                     garray.shape, garray.dtype, (g,))
     return kernel
 
@@ -160,9 +163,9 @@ def _tanh_rule(g, saved, arrays, garray) -> Code | None:
     (out,), (no,) = arrays, saved
     if not _same(garray, out):
         return None  # g * (1 - out * out)
-    return Code(["{v} = " + f"np.multiply({no}, {no}, out={{buf}})",
-                 "{v} = np.subtract(1, {v}, out={v})",
-                 "{v} = " + f"np.multiply({g}, {{v}}, out={{v}})"],
+    return Code(["{v} = " + f"multiply({no}, {no}, {{buf}})",
+                 "{v} = subtract(1, {v}, {v})",
+                 "{v} = " + f"multiply({g}, {{v}}, {{v}})"],
                 garray.shape, garray.dtype)  # g is read last: its array cannot be the result
 
 
@@ -170,9 +173,9 @@ def _sigmoid_rule(g, saved, arrays, garray) -> Code | None:
     (out,), (no,) = arrays, saved
     if not _same(garray, out):
         return None  # g * (out * (1 - out))
-    return Code(["{v} = " + f"np.subtract(1, {no}, out={{buf}})",
-                 "{v} = " + f"np.multiply({no}, {{v}}, out={{v}})",
-                 "{v} = " + f"np.multiply({g}, {{v}}, out={{v}})"],
+    return Code(["{v} = " + f"subtract(1, {no}, {{buf}})",
+                 "{v} = " + f"multiply({no}, {{v}}, {{v}})",
+                 "{v} = " + f"multiply({g}, {{v}}, {{v}})"],
                 garray.shape, garray.dtype)
 
 
@@ -183,9 +186,9 @@ def _matmul_rule(k: int, kind: str) -> Callable:
         if not (_float(garray) and _float(other) and garray.dtype is other.dtype):
             return None
         if kind == "g@T":
-            return Code(["{v} = " + f"np.matmul({g}, {saved[k]}.T, out={{buf}})"],
+            return Code(["{v} = " + f"matmul({g}, {saved[k]}.T, {{buf}})"],
                         (garray.shape[0], other.shape[0]), garray.dtype)
-        return Code(["{v} = " + f"np.matmul({saved[k]}.T, {g}, out={{buf}})"],
+        return Code(["{v} = " + f"matmul({saved[k]}.T, {g}, {{buf}})"],
                     (other.shape[1], garray.shape[1]), garray.dtype)
     return kernel
 
@@ -216,5 +219,5 @@ def accumulate(total: str, g: str, array: np.ndarray) -> Code | None:
     """``total + g``, as ``engine._accumulate`` sums two contributions to one gradient."""
     if not array.ndim:
         return None
-    return Code(["{v} = " + f"np.add({total}, {g}, out={{buf}})"], array.shape, array.dtype,
+    return Code(["{v} = " + f"add({total}, {g}, {{buf}})"], array.shape, array.dtype,
                 (total, g))

@@ -51,7 +51,8 @@ class Plan:
         self.names: dict[str, Any] = {"np": np, "unbroadcast": unbroadcast, "keep": _keep,
                                       "deliver": _deliver, "fresh": np.array,
                                       "scalar_out": _scalar_out, "show": _show,
-                                      "show_leaf": _show_leaf}
+                                      "show_leaf": _show_leaf,
+                                      "sigmoid_into": kernels.sigmoid_into, **kernels.UFUNCS}
         self.leaves: list[Any] = []  # tensors whose arrays a replay passes, in order
         self.arg_keys: list[Any] = []  # the arguments it passes after them
         self.escaped = [rec.tape[i][3] for i in sorted(rec.escaped)]
@@ -93,7 +94,8 @@ class Plan:
         self.buffers: list[np.ndarray] = []
         lines, bufs, free = allocate(forward, {}, {}, self.names, self.buffers)
         pinned = set().union(*(bufs.get(s, set()) for s in saved))
-        header = [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
+        header = ["# ufunc(x, ..., out): out is a buffer allocated once, or None (a new array)"]
+        header += [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
         header += [f"# a{n} = {rec.arg_names.get(k, f'argument {k!r}')}"
                    for n, k in enumerate(self.arg_keys)]
         self.source = _function("forward", params, header + lines)
