@@ -71,7 +71,8 @@ class CompiledFunction:
         return _replay(plan, args, kwargs)
 
     def source(self, *args: Any, **kwargs: Any) -> str:
-        """The forward and backward programs replayed for these arguments."""
+        """The forward and backward programs replayed for these arguments (recorded first,
+        by a call of the function, if these arguments' shapes have no recording yet)."""
         plan = self.plans.get(_key(args, kwargs))
         if plan is None:
             self(*args, **kwargs)

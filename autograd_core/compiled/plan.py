@@ -121,7 +121,7 @@ class Plan:
         self.lock = threading.Lock()  # see runtime.Exclusive
         self.owner: int | None = None
         self.exclusive = Exclusive(self)  # one object, entered by each replay
-        del self.rec
+        del self.rec, self.saved_of, self.names  # the recording's arrays: not kept
 
     def cut(self) -> None:
         """Cut the tensors kept outside fn from the recording's graph, at the first replay
