@@ -71,42 +71,21 @@ class Plan:
         self.backward: list[Any] = [None] * n  # per result that requires grad
         self.backward_sources: list[str | None] = [None] * n
         self.parents: list[list[tuple[str, Any]]] = [[] for _ in range(n)]  # its leaves
-        walks, needed = {}, set()
         self.freed = [r._op is not None and r._saved is FREED  # by a backward inside fn
                       for r in rec.results]
-        for j, r in enumerate(rec.results):
-            if r._op is not None and id(r) in self.value_of and not self.freed[j]:
-                walks[j], self.parents[j] = self._backward(r, "g0", inline=False)
-                needed |= {u for step in walks[j] for u in step.uses if u.startswith("s")}
-        saved = sorted(needed, key=lambda s: int(s[1:]))
-        needed |= {u for step in forward for u in step.uses if u.startswith("s")}
-        forward = [step for step in forward  # a kernel's saved tuple that no backward reads
-                   if not (step.value is None and step.aliases
-                           and all(re.fullmatch(r"s\d+", n) for n in step.aliases)
-                           and not needed & set(step.aliases))]
+        walks = {j: self._backward(r, "g0", inline=False) for j, r in enumerate(rec.results)
+                 if r._op is not None and id(r) in self.value_of and not self.freed[j]}
+        for j, (_, parents) in walks.items():
+            self.parents[j] = parents
+        saved = sorted({u for steps, _ in walks.values() for step in steps for u in step.uses
+                        if u.startswith("s")}, key=lambda s: int(s[1:]))
+        forward = _without_unread_saved(forward, saved)
         # a result that is an argument or a leaf is that tensor itself, as in eager
         self.result_sources = [self._result(r) for r in rec.results]
         results = [f"v{source[1]}" for source in self.result_sources if source[0] == "value"]
         forward.append(Step([f"return ({_tuple([f'fresh({r})' for r in results])}), "
                              f"({_tuple(saved)})"], None, [*results, *saved]))
-        params = [f"l{k}" for k in range(len(self.leaves))] + \
-                 [f"a{k}" for k in range(len(self.arg_keys))]
-        self.buffers: list[np.ndarray] = []
-        lines, bufs, free = allocate(forward, {}, {}, self.names, self.buffers)
-        pinned = set().union(*(bufs.get(s, set()) for s in saved))
-        header = ["# ufunc(x, ..., out): out is a buffer allocated once, or None (a new array)"]
-        header += [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
-        header += [f"# a{n} = {rec.arg_names.get(k, f'argument {k!r}')}"
-                   for n, k in enumerate(self.arg_keys)]
-        self.source = _function("forward", params, header + lines)
-        self.forward = self._define("forward", self.source)
-        for j, steps in walks.items():
-            unpack = [f"({_tuple(saved)}) = saved"] if saved else []
-            pool = {key: [b for b in names if b not in pinned] for key, names in free.items()}
-            lines, _, _ = allocate(steps, {s: bufs.get(s, set()) for s in saved}, pool,
-                                    self.names, self.buffers)
-            self.backward_sources[j] = _function("backward", ["g0", "saved"], unpack + lines)
-            self.backward[j] = self._define("backward", self.backward_sources[j] or "")
+        self._write(forward, {j: steps for j, (steps, _) in walks.items()}, saved)
         read = {n for step in forward for name, aliases in step.aliases.items()
                 if name in saved for n in aliases}  # names whose arrays the backwards read
         self.reads = [[self._known(source) in read for source in p] for p in self.parents]
@@ -122,6 +101,30 @@ class Plan:
         self.owner: int | None = None
         self.exclusive = Exclusive(self)  # one object, entered by each replay
         del self.rec, self.saved_of, self.names  # the recording's arrays: not kept
+
+    def _write(self, forward: list[Step], walks: dict[int, list[Step]], saved: list[str]
+               ) -> None:
+        """Give the steps their buffers and compile the forward and the backwards. The
+        backwards may reuse the forward's free buffers, never those holding saved values."""
+        params = [f"l{k}" for k in range(len(self.leaves))] + \
+                 [f"a{k}" for k in range(len(self.arg_keys))]
+        self.buffers: list[np.ndarray] = []
+        lines, bufs, free = allocate(forward, {}, {}, self.names, self.buffers)
+        pinned = set().union(*(bufs.get(s, set()) for s in saved))
+        header = ["# ufunc(x, ..., out): out is a buffer allocated once, or None (a new array)"]
+        header += [f"# {p} = {_leaf_label(t)}" for p, t in zip(params, self.leaves)]
+        header += [f"# a{n} = {self.rec.arg_names.get(k, f'argument {k!r}')}"
+                   for n, k in enumerate(self.arg_keys)]
+        self.source = _function("forward", params, header + lines)
+        self.forward = self._define("forward", self.source)
+        unpack = [f"({_tuple(saved)}) = saved"] if saved else []
+        for j, steps in walks.items():
+            pool = {key: [b for b in names if b not in pinned] for key, names in free.items()}
+            lines, _, _ = allocate(steps, {s: bufs.get(s, set()) for s in saved}, pool,
+                                   self.names, self.buffers)
+            self.backward_sources[j] = source = _function("backward", ["g0", "saved"],
+                                                          unpack + lines)
+            self.backward[j] = self._define("backward", source)
 
     def cut(self) -> None:
         """Cut the tensors kept outside fn from the recording's graph, at the first replay
@@ -382,6 +385,16 @@ class _Walk:
         if code is None:
             return self.emit(f"{{v}} = {total} + {g}", [total, g], value)
         return self.emit("", [total, g], value, code=code, to_leaf=to_leaf)
+
+
+def _without_unread_saved(steps: list[Step], saved: list[str]) -> list[Step]:
+    """The steps without a kernel's saved tuple that no backward reads (outside fn, the
+    ``saved`` ones, or inside: a step's own use)."""
+    read = set(saved) | {u for step in steps for u in step.uses if u.startswith("s")}
+    return [step for step in steps
+            if not (step.value is None and step.aliases
+                    and all(re.fullmatch(r"s\d+", n) for n in step.aliases)
+                    and not read & set(step.aliases))]
 
 
 def _named(t: Any) -> str:
