@@ -129,7 +129,8 @@ def sigmoid_into(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
 
 
 UFUNCS = {name: getattr(np, name) for name in (
-    "add", "subtract", "multiply", "negative", "maximum", "matmul", "tanh", "exp", "log")}
+    "add", "subtract", "multiply", "true_divide", "negative", "maximum", "greater", "matmul",
+    "tanh", "exp", "log")}
 
 FORWARD: dict[type, Callable[..., Code | None]] = {
     ops.AddMM: addmm,
@@ -193,7 +194,30 @@ def _matmul_rule(k: int, kind: str) -> Callable:
     return kernel
 
 
+def _elementwise_rule(ufunc: str, reads_saved: bool) -> Callable:
+    """``g ⊕ saved[0]`` (Exp: ``g * out``, Log: ``g / x``), or ``ufunc(g)`` (Neg: ``-g``)."""
+    def kernel(g, saved, arrays, garray) -> Code | None:
+        if reads_saved and not _same(garray, arrays[0]) or not _same(garray):
+            return None
+        operands = f"{g}, {saved[0]}" if reads_saved else g
+        return Code(["{v} = " + f"{ufunc}({operands}, {{buf}})"], garray.shape, garray.dtype,
+                    (g,))
+    return kernel
+
+
+def _relu_rule(g, saved, arrays, garray) -> Code | None:
+    (out,), (no,) = arrays, saved
+    if not _same(garray, out):
+        return None  # g * (out > 0): the mask, a bool array, then the product
+    return Code(["{v} = " + f"multiply({g}, greater({no}, 0), {{buf}})"], garray.shape,
+                garray.dtype, (g,))
+
+
 RULES: dict[tuple[type, int], Callable[..., Code | None]] = {
+    (ops.Exp, 0): _elementwise_rule("multiply", reads_saved=True),
+    (ops.Log, 0): _elementwise_rule("true_divide", reads_saved=True),
+    (ops.Neg, 0): _elementwise_rule("negative", reads_saved=False),
+    (ops.ReLU, 0): _relu_rule,
     (ops.Mul, 0): _times_saved(1),
     (ops.Mul, 1): _times_saved(0),
     (ops.Tanh, 0): _tanh_rule,
