@@ -15,11 +15,8 @@ import argparse
 import runpy
 import traceback
 
-import numpy as np
-
-import nn
-
 from ..closed_form.grading import NOTATIONS, grade
+from ..closed_form.grading.exercise import section6
 from .common import (
     CLIError,
     add_command,
@@ -92,9 +89,7 @@ def run_grade(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.file} defines no function {args.function}(cache): define "
                        f"def {args.function}(cache): return {{'dZ[2]': ..., ...}}")
     if all(getattr(args, name) is None for name in _NETWORK_DEFAULTS):
-        X, Y = nn.flower()
-        model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", init="normal", scale=0.01,
-                       rng=np.random.RandomState(2))
+        model, X, Y = section6()
         loss = "binary_cross_entropy"
     else:
         for name, value in _NETWORK_DEFAULTS.items():

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-import nn
 from nn.closed_form.grading import grade, reference
-
-
-@pytest.fixture(scope="module")
-def section6() -> tuple:
-    X, Y = nn.flower()
-    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", init="normal", scale=0.01,
-                   rng=np.random.RandomState(2))
-    return model, X, Y
 
 
 def ours(c) -> dict:

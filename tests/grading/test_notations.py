@@ -4,10 +4,8 @@ it; in the wrong notation it does not."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-import nn
 from nn.closed_form import blog, rojas, wichmann, zhang
 from nn.closed_form.grading import NOTATIONS, grade, written_in
 
@@ -18,14 +16,6 @@ EXACT = 1e-11
 LOSSES = {"ours": ("binary_cross_entropy", "mse"), "rojas": ("binary_cross_entropy", "mse"),
           "course": ("binary_cross_entropy", "mse"),
           "wichmann": ("binary_cross_entropy", "mse"), "zhang": ("mse",), "blog": ("mse",)}
-
-
-@pytest.fixture(scope="module")
-def section6() -> tuple:
-    X, Y = nn.flower()
-    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", init="normal", scale=0.01,
-                   rng=np.random.RandomState(2))
-    return model, X, Y
 
 
 def test_every_notation_is_covered() -> None:
