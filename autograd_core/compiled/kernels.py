@@ -91,33 +91,17 @@ def _binary(ufunc: str, saves: bool) -> Callable:
     return kernel
 
 
-def _unary(ufunc: str, saves: str) -> Callable:
-    """``saves``: what the op's forward saves, "out", "x" or "nothing"."""
+def _unary(call: str, saves: str) -> Callable:
+    """``call``: the op's NumPy call with ``{x}`` its input (``"tanh({x}, {buf})"``);
+    ``saves``: what the op's forward saves, "out", "x" or "nothing"."""
     def kernel(names, arrays, params) -> Code | None:
         (x,), (nx,) = arrays, names
         if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
             return None
         saved = {"out": "({v},)", "x": f"({nx},)", "nothing": "()"}[saves]
-        return Code(["{v} = " + f"{ufunc}({nx}, {{buf}})"], x.shape, x.dtype,
+        return Code(["{v} = " + call.format(x=nx, buf="{buf}")], x.shape, x.dtype,
                     () if saves == "x" else (nx,), saved)
     return kernel
-
-
-def relu(names, arrays, params) -> Code | None:
-    (x,), (nx,) = arrays, names
-    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
-        return None
-    return Code(["{v} = " + f"maximum({nx}, 0, out={{buf}})"], x.shape, x.dtype, (nx,),
-                "({v},)")
-
-
-def sigmoid(names, arrays, params) -> Code | None:
-    """``dual.sigmoid``'s calls: −x, e^(−x) (overflow warnings off), +1, 1/·."""
-    (x,), (nx,) = arrays, names
-    if not (type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim):
-        return None
-    return Code(["{v} = " + f"sigmoid_into({nx}, {{buf}})"], x.shape, x.dtype, (nx,),
-                "({v},)")
 
 
 @np.errstate(over="ignore")  # as dual.sigmoid: e^-x = inf where it overflows, and σ is 0
@@ -137,12 +121,13 @@ FORWARD: dict[type, Callable[..., Code | None]] = {
     ops.MatMul: matmul,
     ops.Add: _binary("add", saves=False),
     ops.Mul: _binary("multiply", saves=True),
-    ops.Tanh: _unary("tanh", "out"),
-    ops.Exp: _unary("exp", "out"),
-    ops.Log: _unary("log", "x"),
-    ops.Neg: _unary("negative", "nothing"),
-    ops.ReLU: relu,
-    ops.Sigmoid: sigmoid,
+    ops.Tanh: _unary("tanh({x}, {buf})", "out"),
+    ops.Exp: _unary("exp({x}, {buf})", "out"),
+    ops.Log: _unary("log({x}, {buf})", "x"),
+    ops.Neg: _unary("negative({x}, {buf})", "nothing"),
+    ops.ReLU: _unary("maximum({x}, 0, out={buf})", "out"),
+    # dual.sigmoid's calls: −x, e^(−x) (overflow warnings off), +1, 1/·
+    ops.Sigmoid: _unary("sigmoid_into({x}, {buf})", "out"),
 }
 
 

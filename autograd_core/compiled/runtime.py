@@ -21,37 +21,28 @@ def result_op(n_parents: int) -> type[Op]:
                                     "rules": ("d{x} by the recorded backward",) * n_parents})
 
 
-class _Replayed(Op):
-    """The op of a tensor a compiled function made and the user kept (an MLP's ``Z[l]``):
-    its values are current, but backward goes through the function's results only."""
+def _refusing(doc: str, message: str) -> type[Op]:
+    """An op whose backward refuses with ``message``: the op of a tensor a compiled
+    function made whose graph backward must not go through."""
+    def refuse(g: Any, *saved: Any) -> Any:
+        raise RuntimeError(message)
 
-    name, symbol, rules = "compiled", "compiled", ("",)
-
-    @staticmethod
-    def _refuse(g, *saved):
-        raise RuntimeError("backward: this tensor was made inside a compiled function; its "
-                           "graph is the function's recording, and backward runs from the "
-                           "function's results: call backward() on what it returned")
-
-    vjp = (_refuse,)
+    return type("Compiled", (Op,), {"__doc__": doc, "name": "compiled", "symbol": "compiled",
+                                    "rules": ("",), "vjp": (refuse,)})
 
 
-_REPLAYED = _make(np.zeros(()))
+_Replayed = _refusing(
+    "A tensor a compiled function made and the user kept (an MLP's ``Z[l]``): its values are "
+    "current, but backward goes through the function's results only.",
+    "backward: this tensor was made inside a compiled function; its graph is the function's "
+    "recording, and backward runs from the function's results: call backward() on what it "
+    "returned")
+_Freed = _refusing(
+    "A result whose graph a backward inside the compiled function freed.",
+    "backward: the graph of this result was already freed by the backward() inside the "
+    "compiled function; pass retain_graph=True there to go through it again")
+_REPLAYED = _make(np.zeros(()))  # their one input, so that the engine calls the rule
 _REPLAYED.requires_grad = True
-
-
-class _Freed(Op):
-    """The op of a result whose graph a backward inside the compiled function freed."""
-
-    name, symbol, rules = "compiled", "compiled", ("",)
-
-    @staticmethod
-    def _refuse(g, *saved):
-        raise RuntimeError("backward: the graph of this result was already freed by the "
-                           "backward() inside the compiled function; pass retain_graph=True "
-                           "there to go through it again")
-
-    vjp = (_refuse,)
 
 
 def _deliver(t: Any, g: np.ndarray) -> None:
