@@ -120,6 +120,29 @@ def _refuse_read(what: str, t: Any) -> None:
                        f"the function and read it there, or call the function uncompiled")
 
 
+def _trace_zero_grad(t: Tensor, value: Any) -> None:
+    """``t.grad = value`` while compile() records: ``zero_grad()`` on a leaf is an event of
+    the tape (replayed where it ran); anything else is refused."""
+    if value is not None or t._op is not None:
+        raise RuntimeError(f"compile: only a leaf's .grad can be set, and only to None "
+                           f"(zero_grad()), inside a compiled function; tensor{_label(t)} "
+                           f"was set to {_described(value)}")
+    state.tape.append(("zero_grad", t))  # type: ignore[union-attr]  # recording: a list
+
+
+def _trace_backward(root: Tensor, grad: Any, seed: Any) -> None:
+    """``root.backward(grad)`` while compile() records: an event of the tape, with what each
+    node saved (the eager backward that follows frees it; the plan's walk needs it)."""
+    if isinstance(grad, _tensor.Tensor):
+        raise RuntimeError("compile: backward(grad=...) inside a compiled function takes an "
+                           "array (a constant of the recording), not a Tensor")
+    tape = state.tape
+    assert tape is not None
+    saved = {id(row[3]): row[3]._saved for row in tape
+             if not isinstance(row[0], str) and row[3]._op is not None}
+    tape.append(("backward", root, seed, saved))
+
+
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
     try:
         data, saved = op.forward(x._data, **params)

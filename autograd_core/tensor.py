@@ -28,6 +28,8 @@ from .record import (  # noqa: F401
     _node,
     _operand,
     _refuse_read,
+    _trace_backward,
+    _trace_zero_grad,
     _unary,
 )
 from .recording import Scope, state
@@ -122,11 +124,7 @@ class Tensor:
     @grad.setter
     def grad(self, value: Any) -> None:
         if state.tape is not None:  # compile() is recording: zero_grad() is replayed
-            if value is not None or self._op is not None:
-                raise RuntimeError(f"compile: only a leaf's .grad can be set, and only to None "
-                                   f"(zero_grad()), inside a compiled function; tensor"
-                                   f"{_label(self)} was set to {_described(value)}")
-            state.tape.append(("zero_grad", self))
+            _trace_zero_grad(self, value)
         if value is not None:
             value = value._data if isinstance(value, Tensor) else value
             if isinstance(value, np.generic):
@@ -227,12 +225,7 @@ class Tensor:
         """
         seed = _seed(self, grad, "backward")
         if state.tape is not None:  # compile() is recording: the walk is replayed from here
-            if isinstance(grad, Tensor):
-                raise RuntimeError("compile: backward(grad=...) inside a compiled function "
-                                   "takes an array (a constant of the recording), not a Tensor")
-            saved = {id(row[3]): row[3]._saved for row in state.tape
-                     if not isinstance(row[0], str) and row[3]._op is not None}
-            state.tape.append(("backward", self, seed, saved))
+            _trace_backward(self, grad, seed)
         engine.backward(self, seed, retain_graph)
 
     # ------------------------------------------------------------ display

@@ -1,17 +1,21 @@
 """``compile(fn)``: record a function of Tensors once, then replay it as flat NumPy.
 
 The first call for a given set of argument shapes and dtypes (and constant arguments) runs
-``fn`` eagerly and records every op it runs (``trace.py``); ``plan.py`` writes the recording
-out as a Python function of NumPy calls, one line per op, and the backward it implies.
-Later calls run that function: no Tensor is made, nothing is checked, no graph is built.
+``fn`` eagerly, returns its eager results, and records every op it ran (``trace.py``);
+``plan.py`` writes the recording out as a Python function of NumPy calls, one line per op,
+and the backward it implies. Later calls run that function: no Tensor is made, nothing is
+checked, no graph is built. A ``backward()``, ``zero_grad()`` or optimizer ``step()`` (a
+function marked ``replayed``) inside ``fn`` is replayed where it ran, so a whole training
+step compiles.
 A result is a Tensor whose ``backward()`` runs the recorded backward and accumulates into
 the leaves' ``.grad`` as the eager engine does (through the engine itself: the result is one
 node whose inputs are the leaves), so optimizers work unchanged. Replay equals eager bit for
 bit, because every line is the op's own forward or rule, or a kernel making the same calls.
 
 The limit is Python that depends on values: a replay repeats the recorded operations and
-nothing else. Reads of values while recording (``.item()``, ``.data``, ``np.asarray``) are
-refused; NumPy arrays the function closes over are constants of the recording.
+nothing else. Reads of values while recording (``.item()``, ``.data``, ``.grad``,
+``np.asarray``), in-place updates outside a replayed call and Tensor indices are refused;
+NumPy arrays the function closes over are constants of the recording.
 """
 
 from __future__ import annotations

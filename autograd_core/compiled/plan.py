@@ -2,7 +2,8 @@
 
 ``Plan(recording)`` writes the source of ``forward(leaves..., args...) -> (results, saved)``
 and, for each result that requires grad, ``backward(g0, saved) -> leaf gradients``, and
-compiles them with ``exec``: no tensors, no checks, no graph (``plan.source`` shows them).
+compiles them with ``exec``: no tensors, no checks, no graph (``plan.source`` shows them). A
+backward inside fn is written into the forward where it ran, delivering to ``.grad``.
 
 Every line calls the op's own ``forward`` or rule, or is a kernel (``kernels.py``) making the
 same NumPy calls, so a replay computes what the eager engine computes, bit for bit. The
