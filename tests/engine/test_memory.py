@@ -45,4 +45,6 @@ def test_freed_arrays_are_reused_without_page_faults():
 def test_a_malloc_variable_of_the_user_leaves_glibc_alone():
     kept, faults = run_rounds(MALLOC_ARENA_MAX="4")
     assert not kept
-    assert faults > 100  # glibc's defaults: the pages come back every round
+    # glibc's defaults: the pages come back every round (about 256 a round here, once 80 on
+    # a busy machine; with memory kept, under 1)
+    assert faults > 10
