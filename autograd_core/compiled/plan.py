@@ -46,6 +46,9 @@ from .runtime import (
 from .trace import Recording
 
 
+_WORD = re.compile(r"\w+")  # the names a line of generated code mentions
+
+
 class Plan:
     def __init__(self, rec: Recording, kept: dict[int, list] | None = None) -> None:
         self.kept = {} if kept is None else kept
@@ -55,6 +58,7 @@ class Plan:
                                       "show_leaf": _show_leaf,
                                       "sigmoid_into": kernels.sigmoid_into, **kernels.UFUNCS}
         self.leaves: list[Any] = []  # tensors whose arrays a replay passes, in order
+        self.leaf_index: dict[int, int] = {}  # id(leaf) -> its position in leaves
         self.arg_keys: list[Any] = []  # the arguments it passes after them
         self.escaped = [rec.tape[i][3] for i in sorted(rec.escaped)]
         self.value_of = {id(row[3]): i for i, row in enumerate(rec.tape)
@@ -87,8 +91,9 @@ class Plan:
         forward.append(Step([f"return ({_tuple([f'fresh({r})' for r in results])}), "
                              f"({_tuple(saved)})"], None, [*results, *saved]))
         self._write(forward, {j: steps for j, (steps, _) in walks.items()}, saved)
+        saved_names = set(saved)
         read = {n for step in forward for name, aliases in step.aliases.items()
-                if name in saved for n in aliases}  # names whose arrays the backwards read
+                if name in saved_names for n in aliases}  # names whose arrays the backwards read
         self.reads = [[self._known(source) in read for source in p] for p in self.parents]
         self.ops = [result_op(len(p)) for p in self.parents]
         # the parents of each result when all are leaves (not arguments): the same each call
@@ -154,18 +159,19 @@ class Plan:
             if what not in self.arg_keys:
                 self.arg_keys.append(what)
             return f"a{self.arg_keys.index(what)}"
-        for k, t in enumerate(self.leaves):
-            if t is what:
-                return f"l{k}"
-        self.leaves.append(what)
-        return f"l{len(self.leaves) - 1}"
+        k = self.leaf_index.get(id(what))
+        if k is None:
+            k = self.leaf_index[id(what)] = len(self.leaves)
+            self.leaves.append(what)
+        return f"l{k}"
 
     def _known(self, source: tuple[str, Any]) -> str | None:
         """The name the forward reads ``source`` by, or None if it never reads it."""
         kind, what = source
         if kind == "arg":
             return f"a{self.arg_keys.index(what)}" if what in self.arg_keys else None
-        return next((f"l{k}" for k, t in enumerate(self.leaves) if t is what), None)
+        k = self.leaf_index.get(id(what))
+        return None if k is None else f"l{k}"
 
     def _forward(self) -> list[Step]:
         steps = []
@@ -184,7 +190,8 @@ class Plan:
                 steps.append(Step(code.lines, f"v{i}", ins, {f"v{i}": set()},
                                   None if kept else code.shape, code.dtype, code.in_place))
                 held = (code.saved or "()").format(v=f"v{i}")
-                inside = {n for n in [f"v{i}", *ins] if re.search(rf"\b{n}\b", held)}
+                words = set(_WORD.findall(held))
+                inside = {n for n in [f"v{i}", *ins] if n in words}
                 steps.append(Step([f"s{i} = {held}"], None, [f"v{i}", *ins], {f"s{i}": inside}))
             else:
                 steps.append(self._call_forward(i, op, ins, arrays, params))
@@ -351,9 +358,12 @@ class _Walk:
                                    code.dtype, code.in_place))
         else:
             lines = code.lines if code is not None else [line]
-            self.steps.append(Step(lines, name, uses, {name: set(uses)}))
-            if type(value) is np.ndarray and value.base is None \
-                    and not any(value is h for h in held):
+            # a value the step made itself refers to no buffer: saying so keeps the aliases
+            # of a long chain of rules from growing with its length (recording stays linear)
+            fresh = type(value) is np.ndarray and value.base is None \
+                and not any(value is h for h in held)
+            self.steps.append(Step(lines, name, uses, {name: set() if fresh else set(uses)}))
+            if fresh:
                 self.fresh.add(name)
         return name, value
 
