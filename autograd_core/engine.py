@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 Capture = dict[Any, "np.ndarray | None"]  # tensor -> its gradient, for grad()
 FREED = "freed"  # stands in a node's saved values once backward has released them
+# a capture that takes nothing: a backward inside a function compile() records walks the
+# graph (freeing it as eager does) but delivers no gradient and runs no leaf hook
+WITHHELD: Capture = {}
 
 
 def backward(root: Node, seed: np.ndarray, retain_graph: bool,
@@ -82,6 +85,8 @@ def backward(root: Node, seed: np.ndarray, retain_graph: bool,
                     heappush(heap, (-p._stamp, p))
         if not retain_graph:
             node._saved = FREED
+    if capture is WITHHELD:  # compile() records: the replay that follows delivers
+        return
     for leaf, g in grads.items():  # only leaves are left
         _deliver(leaf, run_hooks(leaf, g) if leaf._hooks else g, shared, capture)
     for t, g in kept.items():  # reached by a shortcut alone

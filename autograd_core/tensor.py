@@ -123,8 +123,9 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Any) -> None:
-        if state.tape is not None:  # compile() is recording: zero_grad() is replayed
-            _trace_zero_grad(self, value)
+        if state.tape is not None:  # compile() is recording: zero_grad() is replayed,
+            _trace_zero_grad(self, value)  # and happens then
+            return
         if value is not None:
             value = value._data if isinstance(value, Tensor) else value
             if isinstance(value, np.generic):
@@ -224,8 +225,10 @@ class Tensor:
         unless ``retain_graph=True``.
         """
         seed = _seed(self, grad, "backward")
-        if state.tape is not None:  # compile() is recording: the walk is replayed from here
-            _trace_backward(self, grad, seed)
+        if state.tape is not None:  # compile() is recording: the walk is replayed from here,
+            _trace_backward(self, grad, seed)  # and delivers then
+            engine.backward(self, seed, retain_graph, engine.WITHHELD)
+            return
         engine.backward(self, seed, retain_graph)
 
     # ------------------------------------------------------------ display

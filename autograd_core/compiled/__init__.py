@@ -62,16 +62,13 @@ class CompiledFunction:
         key = _key(args, kwargs)
         plan = self.plans.get(key)
         if plan is None or not _still_valid(plan):
-            # The recording call is an eager call (its side effects happened once): its
-            # results are the eager ones, and the plan replays from the next call on.
+            # Recording runs fn with its effects withheld (no .grad is written, no replayed
+            # call is made): whatever is refused, while recording or while writing the plan,
+            # is refused before anything changed. This call's results and effects are then
+            # the replay's, as every later call's are.
             rec = record(self.fn, args, kwargs)
-            structure = (tuple(row[0] if isinstance(row[0], str) else row[0].name
-                               for row in rec.tape), tuple(sorted(rec.escaped)))
-            self.plans[key] = Plan(rec, self.kept.setdefault(structure, {}))
-            results = rec.results
-            if rec.structure == "one":
-                return results[0]
-            return tuple(results) if rec.structure == "tuple" else results
+            self.plans[key] = plan = Plan(rec, self.kept.setdefault(_kept_key(rec), {}))
+            del rec
         return _replay(plan, args, kwargs)
 
     def source(self, *args: Any, **kwargs: Any) -> str:
@@ -109,6 +106,16 @@ def _key(args: tuple, kwargs: dict) -> tuple:
                                 f"kept per constant value)") from None
             parts.append((k, "c", type(value), value))
     return tuple(parts)
+
+
+def _kept_key(rec: Any) -> tuple:
+    """Recordings of fn that keep the same tensors for the user (an MLP's ``Z[l]``, ``A[l]``
+    at another batch size): the same ops, the same kept positions, the same parameters. Two
+    models of one shape have other parameters, so each keeps its own."""
+    ops = tuple(row[0] if isinstance(row[0], str) else row[0].name for row in rec.tape)
+    parameters = tuple(id(t) for row in rec.sources for kind, t in row
+                       if kind == "leaf" and t.requires_grad)
+    return ops, tuple(sorted(rec.escaped)), parameters
 
 
 def _still_valid(plan: Plan) -> bool:

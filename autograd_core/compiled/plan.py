@@ -45,7 +45,6 @@ from .runtime import (
 )
 from .trace import Recording
 
-
 _WORD = re.compile(r"\w+")  # the names a line of generated code mentions
 
 

@@ -87,18 +87,17 @@ def replayed(fn: F) -> F:
         tape = state.tape
         if tape is None:
             return fn(*args, **kwargs)
-        tape.append(("call", functools.partial(fn, *args, **kwargs)))
-        state.tape = None  # inside, nothing is recorded and values may be read
-        try:
-            result = fn(*args, **kwargs)
-        finally:
-            state.tape = tape
-        if result is not None:
-            raise TypeError(f"compile: {fn.__qualname__} is replayed as a call and must "
-                            f"return None, got {type(result).__name__}")
+        # recorded, not run: the replay that follows the recording makes the call
+        tape.append(("call", functools.partial(_returning_none, fn, *args, **kwargs)))
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _returning_none(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    if fn(*args, **kwargs) is not None:
+        raise TypeError(f"compile: {fn.__qualname__} is replayed as a call and must return "
+                        f"None")
 
 
 def _parameter_names(fn: Any, count: int, kwargs: dict) -> dict[Any, str]:
