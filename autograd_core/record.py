@@ -120,6 +120,16 @@ def _refuse_read(what: str, t: Any) -> None:
                        f"the function and read it there, or call the function uncompiled")
 
 
+def _refuse_effect(what: str, t: Any) -> None:
+    """Raise while compile() records: an effect on a tensor that is not an op (a new array,
+    a hook) would happen at the recording and never at a replay."""
+    which = f"tensor {t.name!r}" if t.name is not None else "a tensor"
+    raise RuntimeError(f"compile: {what} on {which} of shape {t.shape} inside the compiled "
+                       f"function would happen once, at the recording, and never at a replay; "
+                       f"do it outside the function (before calling it), or call the function "
+                       f"uncompiled")
+
+
 def _trace_zero_grad(t: Tensor, value: Any) -> None:
     """``t.grad = value`` while compile() records: ``zero_grad()`` on a leaf is an event of
     the tape (replayed where it ran); anything else is refused."""

@@ -27,6 +27,7 @@ from .record import (  # noqa: F401
     _make,
     _node,
     _operand,
+    _refuse_effect,
     _refuse_read,
     _trace_backward,
     _trace_zero_grad,
@@ -105,6 +106,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
+        if state.tape is not None:
+            _refuse_effect(".data = ...", self)
         if isinstance(value, TrackedArray) and value._source is self._data:
             return  # `t.data += 1`: written in place through the view, already counted
         array = _as_array(value._data if isinstance(value, Tensor) else value, copy=True)
@@ -178,6 +181,12 @@ class Tensor:
             return np.array(self._data, dtype=dtype)  # the caller's own array
         return freeze(self._data)  # read-only: np.asarray(t)[0] = 5 raises
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # copy, deepcopy and pickle all come here: each reads the values
+        if state.tape is not None:
+            _refuse_read("copy/pickle", self)
+        return super().__reduce_ex__(protocol)
+
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if state.tape is not None:
@@ -206,6 +215,8 @@ class Tensor:
         """Call ``fn(grad)`` with this tensor's gradient during backward; a returned value
         replaces it (for ``.grad`` and for the rest of backward). Returns a handle whose
         ``remove()`` stops it. The gradient passed is read-only."""
+        if state.tape is not None:
+            _refuse_effect("register_hook()", self)
         if not self.requires_grad:
             raise RuntimeError(f"register_hook: tensor{_label(self)} does not require grad, "
                                f"so backward never computes its gradient")
@@ -234,7 +245,10 @@ class Tensor:
     # ------------------------------------------------------------ display
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, prefix="Tensor(", separator=", ")
+        # while compile() records, a value printed would be the recording's, never a
+        # replay's: the shape stands in for the values
+        body = np.array2string(self._data, prefix="Tensor(", separator=", ") \
+            if state.tape is None else f"<not shown while compile records>, shape={self.shape}"
         extras = [f"dtype={self.dtype}"] if self.dtype != np.float64 else []
         if self.name is not None:
             extras.append(f"name={self.name!r}")
@@ -246,6 +260,9 @@ class Tensor:
 
     def _repr_html_(self) -> str:
         from html import escape
+
+        if state.tape is not None:
+            return f"<pre>{escape(repr(self))}</pre>"
 
         head = escape(self.name or (self._op.name if self._op else "Tensor"))
         rows = [f"<b>{head}</b> shape {self.shape}, {self.dtype}",

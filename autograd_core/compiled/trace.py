@@ -137,7 +137,7 @@ def _escaped(rec: Recording) -> set[int]:
     beyond them was made by the user's code."""
     held: dict[int, int] = {}
     inputs: tuple = ()
-    t = None
+    t = row = None  # bound even when the tape is empty (fn records no op)
     rows = [row for row in rec.tape if not isinstance(row[0], str)]
     tuples = {id(row[1]): row[1] for row in rows}  # each op's inputs...
     tuples.update((id(row[3]._parents), row[3]._parents) for row in rows
