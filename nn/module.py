@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd_core import RemovableHandle, Tensor, scope
 from autograd_core.hooks import add_hook
+from autograd_core.stamps import bump
 
 
 class Module:
@@ -33,6 +34,7 @@ class Module:
     _parameters: dict[str, Tensor]
     _modules: dict[str, Module]
     _forward_hooks: dict[int, Callable]
+    _stamp = 0  # bumped on every assignment: see autograd_core.stamps
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -53,11 +55,21 @@ class Module:
         elif isinstance(value, Module):
             self._modules[name] = value
         object.__setattr__(self, name, value)
+        bump(self)  # a compiled function that read this module records again
 
     def __delattr__(self, name: str) -> None:
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         object.__delattr__(self, name)
+        bump(self)
+
+    def _stamp_parts(self) -> tuple[Any, ...]:
+        """What compile guards besides this module's stamp (``autograd_core.stamps``): its
+        sub-modules, modules it holds in a tuple or list (an MLP's activations), and its
+        forward hooks (a hook added or removed records again)."""
+        held = [m for value in vars(self).values() if isinstance(value, tuple | list)
+                for m in value if isinstance(m, Module)]
+        return (*self._modules.values(), *held, self._forward_hooks)
 
     # ------------------------------------------------------------ the tree
 

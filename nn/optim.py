@@ -17,6 +17,7 @@ import numpy as np
 
 from autograd_core import Tensor, no_grad
 from autograd_core.compiled import replayed
+from autograd_core.stamps import bump
 
 
 class Optimizer:
@@ -36,6 +37,20 @@ class Optimizer:
         if not unique:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
         self.params: list[Tensor] = list(unique.values())
+
+    # compile (autograd_core.stamps): a compiled step records zero_grad() for the tensors
+    # in ``params`` and replays step() as a call, which reads the learning rate and the
+    # state afresh each time; so only ``params`` is guarded, and a schedule that sets
+    # ``lr`` needs no new recording
+    _stamp = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name == "params":
+            bump(self)
+
+    def _stamp_parts(self) -> tuple[Any, ...]:
+        return (self.params,)
 
     def zero_grad(self) -> None:
         """Clear every parameter's gradient (``p.grad = None``)."""

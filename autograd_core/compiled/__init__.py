@@ -21,6 +21,8 @@ NumPy arrays the function closes over are constants of the recording.
 from __future__ import annotations
 
 import functools
+import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -30,9 +32,12 @@ from ..record import _make, _node
 from ..recording import state
 from ..tensor import Tensor
 from ..tracked import LAST_WRITE, tick
+from .guards import Guards, Refused, Watch
 from .plan import Plan
 from .runtime import _REPLAYED, _Freed
 from .trace import record, replayed
+
+MAX_RECORDINGS = 8  # per compiled function, as torch.compile's cache_size_limit
 
 __all__ = ["CompiledFunction", "compile", "replayed"]
 
@@ -53,6 +58,7 @@ class CompiledFunction:
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
         self.plans: dict[tuple, Plan] = {}
+        self.recorded: list[tuple[tuple, str | None]] = []  # each recording's key, and why
         self.kept: dict[tuple, dict[int, list]] = {}  # see Plan: kept tensors by structure
         # fn's name, docstring and signature (not its attributes: a callable object's
         # ``fn`` or ``plans`` would replace these)
@@ -61,14 +67,33 @@ class CompiledFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         key = _key(args, kwargs)
         plan = self.plans.get(key)
-        if plan is None or not _still_valid(plan):
-            # Recording runs fn with its effects withheld (no .grad is written, no replayed
-            # call is made): whatever is refused, while recording or while writing the plan,
-            # is refused before anything changed. This call's results and effects are then
-            # the replay's, as every later call's are.
+        if plan is not None:
+            changed = plan.guards.changed() if _still_valid(plan) else "a leaf's shape, " \
+                "dtype or requires_grad"
+            if changed is None:
+                return _replay(plan, args, kwargs)
+        else:
+            changed = None
+        if len(self.recorded) >= MAX_RECORDINGS:
+            _warn_eager(self, key, changed)
+            return self.fn(*args, **kwargs)
+        # Recording runs fn with its effects withheld (no .grad is written, no replayed call
+        # is made): whatever is refused, while recording or while writing the plan, is
+        # refused before anything changed. This call's results and effects are then the
+        # replay's, as every later call's are.
+        watch = Watch(self.fn)
+        with watch:
             rec = record(self.fn, args, kwargs)
-            self.plans[key] = plan = Plan(rec, self.kept.setdefault(_kept_key(rec), {}))
-            del rec
+        drawn = watch.random.problem()
+        if drawn is not None:
+            raise Refused(drawn)
+        guards = Guards(self.fn, args, kwargs, watch)
+        del watch
+        plan = Plan(rec, self.kept.setdefault(_kept_key(rec), {}))
+        plan.guards = guards
+        del rec
+        self.plans[key] = plan
+        self.recorded.append((key, changed))
         return _replay(plan, args, kwargs)
 
     def source(self, *args: Any, **kwargs: Any) -> str:
@@ -106,6 +131,40 @@ def _key(args: tuple, kwargs: dict) -> tuple:
                                 f"kept per constant value)") from None
             parts.append((k, "c", type(value), value))
     return tuple(parts)
+
+
+def _warn_eager(compiled: CompiledFunction, key: tuple, changed: str | None) -> None:
+    """Past the bound: say what keeps changing, once per cause (warnings' own filter)."""
+    name = getattr(compiled.fn, "__qualname__", repr(compiled.fn))
+    if changed is not None:
+        cause = f"{changed} changed since the recording"
+    else:
+        cause = _changing_argument(compiled, key)
+    warnings.warn(f"compile: {name} was recorded {MAX_RECORDINGS} times, the most kept; "
+                  f"{cause}. This call and others that need a new recording run eagerly "
+                  f"(uncompiled). Pass a value that changes from call to call as an array or "
+                  f"Tensor argument, which a replay reads afresh, and keep what the function "
+                  f"reads otherwise fixed", RuntimeWarning, stacklevel=3)
+
+
+def _changing_argument(compiled: CompiledFunction, key: tuple) -> str:
+    """The argument whose part of the key took the most values over the recordings."""
+    values: dict[Any, set] = {}
+    for recorded, _ in [*compiled.recorded, (key, None)]:
+        for part in recorded[1:]:
+            values.setdefault(part[0], set()).add(part[1:])
+    if not values:
+        return "the gradient mode changed"
+    k = max(values, key=lambda k: len(values[k]))
+    if len(values[k]) <= 1:
+        return "what the function reads changed at each recording"
+    try:
+        names = list(inspect.signature(compiled.fn).parameters)
+        label = names[k] if isinstance(k, int) and k < len(names) else k
+    except (TypeError, ValueError):
+        label = k
+    return f"argument {label!r} took {len(values[k])} different values (shapes, dtypes " \
+           f"or constants)"
 
 
 def _kept_key(rec: Any) -> tuple:
