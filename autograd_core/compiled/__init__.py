@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -201,6 +202,7 @@ def _replay(plan: Plan, args: tuple, kwargs: dict) -> Any:
     with plan.exclusive:  # the buffers are the plan's: one replay at a time
         values, saved = plan.forward(*arrays)
         plan.generation += 1
+        plan.caller = threading.get_ident()  # whose call the saved values now belong to
     stamp = tick()
     results = []
     made = iter(values)
@@ -260,9 +262,7 @@ class _Run:
                                "orders")
         if n == 0:  # the engine asks for input 0 first: run the whole backward then
             if self.plan.generation != self.generation:
-                raise RuntimeError("compile: this result's forward values were overwritten "
-                                   "by a later call of the compiled function; call "
-                                   "backward() before calling the function again")
+                _refuse_overwritten(self.plan)
             if LAST_WRITE[0] > self.stamp:
                 args, kwargs = self.arguments
                 given = [a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
@@ -270,11 +270,22 @@ class _Run:
                                 self.stamp)
             with self.plan.exclusive:
                 if self.plan.generation != self.generation:  # another thread's forward
-                    raise RuntimeError("compile: this result's forward values were "
-                                       "overwritten by a later call of the compiled function; "
-                                       "call backward() before calling the function again")
+                    _refuse_overwritten(self.plan)
                 self.grads = self.backward(g, self.saved)
         return self.grads[n]
+
+
+def _refuse_overwritten(plan: Plan) -> None:
+    """A result's forward values were replaced by a later call: by this thread, which
+    should have called backward first, or by another, which shares the plan's buffers."""
+    if plan.caller == threading.get_ident():
+        raise RuntimeError("compile: this result's forward values were overwritten by a later "
+                           "call of the compiled function; call backward() before calling the "
+                           "function again")
+    raise RuntimeError("compile: this result's forward values were overwritten by a call of "
+                       "the compiled function from another thread, between this thread's call "
+                       "and its backward(); threads that call one compiled function must take "
+                       "turns from call to backward (a lock), or each compile its own")
 
 
 def _refuse_written(tensors: list[Tensor], saved: tuple, stamp: int) -> None:

@@ -98,8 +98,8 @@ class Watch:
                     self.random.see_frame(frame, code, first=True)
                 else:
                     self.random.see_frame(frame, code, first=False)
-        elif event == "c_call" and self._user.get(frame.f_code):
-            self.random.see_builtin(arg)
+        elif event == "c_call":
+            self.random.see_builtin(arg, self._user.get(frame.f_code, False))
         if self._previous is not None:  # a profiler that was running (cProfile) goes on
             self._previous(frame, event, arg)
 

@@ -103,6 +103,7 @@ class Plan:
         self.generation = 0  # forwards replayed: a result's backward needs the latest one
         self.uncut = True
         self.guards: Any = None  # guards.Guards, set by compile once the plan is written
+        self.caller: int | None = None  # the thread whose forward the buffers hold
         self.lock = threading.Lock()  # see runtime.Exclusive
         self.owner: int | None = None
         self.exclusive = Exclusive(self)  # one object, entered by each replay

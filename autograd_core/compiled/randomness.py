@@ -66,9 +66,12 @@ class RandomWatch:
                 if value is not None:
                     self._see(value, first, code)
 
-    def see_builtin(self, fn: Any) -> None:
+    def see_builtin(self, fn: Any, by_user: bool) -> None:
+        """A C function called: Python's random functions from the user's code (a library
+        may keep a generator of its own), the system's entropy from anywhere (an unseeded
+        ``np.random.default_rng()`` asks for it)."""
         owner = getattr(fn, "__self__", None)
-        if isinstance(owner, random.Random):
+        if isinstance(owner, random.Random) and by_user:
             name = f"random.{getattr(fn, '__name__', '?')}()"
         elif fn in _ENTROPY:
             name = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__name__', '?')}()"
