@@ -27,9 +27,10 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+from compiled_step import compiled_step_factory  # noqa: E402
+
 import nn  # noqa: E402
 from autograd_core import Tensor, compile  # noqa: E402
-from compiled_step import compiled_step_factory  # noqa: E402
 
 
 def _data(sizes: list[int], m: int):

@@ -1,21 +1,34 @@
 """``compile(fn)``: record a function of Tensors once, then replay it as flat NumPy.
 
 The first call for a given set of argument shapes and dtypes (and constant arguments) runs
-``fn`` eagerly, returns its eager results, and records every op it ran (``trace.py``);
-``plan.py`` writes the recording out as a Python function of NumPy calls, one line per op,
-and the backward it implies. Later calls run that function: no Tensor is made, nothing is
-checked, no graph is built. A ``backward()``, ``zero_grad()`` or optimizer ``step()`` (a
-function marked ``replayed``) inside ``fn`` is replayed where it ran, so a whole training
-step compiles.
+``fn`` with the tape on and every effect withheld (no ``.grad`` is written, no replayed call
+is made: ``trace.py``); ``plan.py`` writes the recording out as a Python function of NumPy
+calls, one line per op, and the backward it implies; ``guards.py`` notes what else the
+recording read. Only then is the call replayed, as every later one is: a refusal, found while
+recording or while writing the plan, comes before any effect. A replay makes no Tensor, checks
+nothing, builds no graph. A ``backward()``, ``zero_grad()`` or optimizer ``step()`` (a
+function marked ``replayed``) inside ``fn`` is replayed where it ran, so a whole training step
+compiles.
 A result is a Tensor whose ``backward()`` runs the recorded backward and accumulates into
 the leaves' ``.grad`` as the eager engine does (through the engine itself: the result is one
 node whose inputs are the leaves), so optimizers work unchanged. Replay equals eager bit for
 bit, because every line is the op's own forward or rule, or a kernel making the same calls.
 
-The limit is Python that depends on values: a replay repeats the recorded operations and
-nothing else. Reads of values while recording (``.item()``, ``.data``, ``.grad``,
-``np.asarray``), in-place updates outside a replayed call and Tensor indices are refused;
-NumPy arrays the function closes over are constants of the recording.
+The contract: a call replays exactly what eager computes now, or it raises before any
+effect. What holds it:
+
+- guarded at each call (``guards.py``): the globals and closure cells the user's functions
+  read while recording, and what they hold (containers and arrays by content, ``nn``'s
+  modules and optimizers by version stamp, ``autograd_core.stamps``); a change records again;
+- refused while recording: reads of values (``.item()``, ``.data``, ``.grad``,
+  ``np.asarray``, copy and pickle), in-place updates outside a replayed call, Tensor indices,
+  hooks, random draws (``randomness.py``: undone, then refused), assignments to globals and
+  nonlocals, and dependencies the guards cannot compare;
+- bounded: ``MAX_RECORDINGS`` per function; past it a warning names what keeps changing and
+  calls that need a new recording run eagerly.
+
+Left to the caller: other effects of ``fn`` on Python state (they happen at the recording
+only), monkeypatching, the clock.
 """
 
 from __future__ import annotations
@@ -49,6 +62,18 @@ def compile(fn: Callable[..., Any]) -> CompiledFunction:  # noqa: A001 - torch.c
     ``fn`` takes Tensors, ndarrays (they reach it as Tensors) and hashable constants, and
     returns a Tensor or a tuple or list of Tensors. ``compiled.plans`` holds the recordings;
     ``compiled.source(*args)`` shows the replayed program for those arguments.
+
+    Every call replays exactly what eager computes now, or raises before any effect:
+
+    - guarded (a change records again, at most 8 times; then a ``RuntimeWarning`` naming
+      what keeps changing, and those calls run eagerly): argument shapes, dtypes and
+      constants; the globals and closure variables your functions read, and what they hold
+      (containers and arrays by content, ``nn`` modules and optimizers by version stamp);
+    - refused while recording: reads of values, in-place updates outside an optimizer's
+      ``step()``, hooks, random draws (pass them in as arguments), assignments to globals or
+      nonlocals, and dependencies of a kind that cannot be compared (pass them in);
+    - left to the caller: other effects of ``fn`` on Python state, which happen only at the
+      recording; monkeypatching; the clock.
     """
     if not callable(fn):
         raise TypeError(f"compile: expected a function, got {type(fn).__name__}")
