@@ -115,6 +115,8 @@ class CompiledFunction:
             raise Refused(drawn)
         guards = Guards(self.fn, args, kwargs, watch)
         del watch
+        guards.refuse_unreachable([t for row in rec.sources for kind, t in row
+                                   if kind == "leaf" and t.requires_grad])
         plan = Plan(rec, self.kept.setdefault(_kept_key(rec), {}))
         plan.guards = guards
         del rec

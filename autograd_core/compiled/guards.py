@@ -69,7 +69,8 @@ class Watch:
         self.codes: dict[types.CodeType, dict[str, Any]] = {}
         self.own: set[tuple[int, str]] = set()  # (id of a __dict__, key) fn assigned
         self.random = RandomWatch()
-        self._user: dict[types.CodeType, bool] = {}
+        # the compiled function itself is watched wherever it is defined (nn.fit's own)
+        self._user: dict[types.CodeType, bool] = dict.fromkeys(_functions_of(fn), True)
         self._previous: Any = None
 
     def __enter__(self) -> Watch:
@@ -152,6 +153,8 @@ class Guards:
                                       "same_dict": _same_dict, "same_array": _same_array}
         self._seen: set[int] = set()
         self.own = watch.own
+        self.tensors: set[int] = {id(a) for a in (*args, *kwargs.values())
+                                  if isinstance(a, Tensor)}  # what a replay may read as leaves
         # the function objects met so far, by code: whose closure cells a code read
         self.functions = _functions_of(fn)
         for k, value in [*enumerate(args), *kwargs.items()]:
@@ -178,6 +181,18 @@ class Guards:
                 if function.__defaults__:
                     self._follow(function.__defaults__, f"the defaults of {where}", 0)
         self.check = self._compile()
+
+    def refuse_unreachable(self, parameters: list[Tensor]) -> None:
+        """Refuse a parameter (a leaf that requires grad) the recording read through no
+        route the guards watch: if that route came to give another tensor, the replay would
+        still read this one."""
+        for t in parameters:
+            if id(t) not in self.tensors:
+                name = f" {t.name!r}" if t.name else ""
+                raise Refused(f"compile: the recording read the tensor{name} of shape "
+                              f"{t.shape} (it requires grad) through nothing compile can watch: "
+                              f"it is not an argument, and no global, closure variable or "
+                              f"module the function reads holds it; pass it as an argument")
 
     def changed(self) -> str | None:
         failed = self.check()
@@ -214,7 +229,9 @@ class Guards:
         """The checks that ``value`` (already checked by identity where it is held) still
         holds what it held: see the module docstring for each kind."""
         if isinstance(value, _ATOMS) or value is _MISSING:
-            if isinstance(value, types.FunctionType):
+            if isinstance(value, Tensor):
+                self.tensors.add(id(value))
+            elif isinstance(value, types.FunctionType):
                 known = self.functions.setdefault(value.__code__, [])
                 if value not in known:
                     known.append(value)
@@ -248,6 +265,9 @@ class Guards:
                       f"attribute was assigned)", o=value, v=value._stamp)
             for part in value._stamp_parts():
                 self._follow(part, f"a part of {label}", depth + 1)
+            for held in vars(value).values():  # its tensors: guarded by the stamp
+                items = held if isinstance(held, tuple | list) else (held,)
+                self.tensors.update(id(t) for t in items if isinstance(t, Tensor))
         elif _is_random(value):
             return  # watched while recording (randomness.py)
         elif isinstance(value, types.MethodType):

@@ -239,3 +239,21 @@ def test_guards_hold_across_many_calls_when_nothing_changes():
     for _ in range(20):
         compiled(Tensor(X))
     assert len(compiled.recorded) == 1
+
+
+def test_a_parameter_reached_through_nothing_watched_is_refused():
+    """A leaf that requires grad, reached by a route the guards do not follow (an attribute
+    of a module, which is guarded by identity only): were the route to give another tensor,
+    a replay would not see it."""
+    import types
+
+    W = Tensor(np.ones(5), requires_grad=True, name="W")
+    store = types.ModuleType("store")
+    store.weight = W
+
+    def f(x):
+        return (x * store.weight).sum()
+
+    with pytest.raises(RuntimeError, match="'W'.*pass it as an argument"):
+        compile(f)(Tensor(X))
+    assert compile(lambda x, w: (x * w).sum())(Tensor(X), W).shape == ()
