@@ -56,7 +56,7 @@ This file is generated: do not edit it. Regenerate it from the repository root w
 # $...$ (typeset by KaTeX on the site, left alone by GitHub's renderer too).
 _SCRIPT = r"[_^](?:\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9]+)"
 _BASE = r"(?:[A-Za-z]+'?|\((?:[^()]|\([^()]*\))*\)(?=[_^]))"
-_TERM = rf"{_BASE}(?:{_SCRIPT})*'?"
+_TERM = rf"{_BASE}(?:{_SCRIPT})*"  # a ' after a script closes a quote
 _SYMBOL = re.compile(rf"(?<![\w$\\])(?<!\w\.){_TERM}(?:/{_TERM})*")
 _GREEK = re.compile(r"(?<![A-Za-z\\])(d?)(alpha|beta|gamma|delta|Delta|epsilon|eta|theta|Theta|"
                     r"lambda|mu|sigma|Sigma|phi|Phi|sum)(?![A-Za-z])")
