@@ -64,6 +64,7 @@ _CODE = re.compile(r"(``?)[^`]*?\1")
 
 
 def _math(symbol: str) -> str:
+    symbol = re.sub(r"([_^])([A-Za-z0-9]{2,})", r"\1{\2}", symbol)  # Theta_rs: both indices
     symbol = _GREEK.sub(r"\1\\\2", symbol).replace("<-", r"\leftarrow ")
     return f"${symbol}$"
 
@@ -97,6 +98,13 @@ def _code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _formula(latex: str) -> str:
+    """A table cell's LaTeX, typeset: in ``$...$``; as code where a cell cannot hold it."""
+    if "|" in latex or "$" in latex or "\n" in latex:
+        return _code(latex)
+    return f"${latex.strip()}$"
 
 
 def _anchor(key: str) -> str:
@@ -171,7 +179,7 @@ def _notes(notes: tuple[Note, ...], checks: dict[str, NoteEvidence]) -> list[str
                    f"{check.text()}" if check else "")
         lines.append(f"| <a id=\"{_anchor(note.key)}\"></a>{note.key} | {note.document} | "
                      f"{_cell(prose(note.location))} | {_code(note.quote)} | "
-                     f"{_code(note.corrected)} | "
+                     f"{_formula(note.corrected)} | "
                      f"{_cell(prose(note.explanation))} | {_cell(prose(checked))} |")
     return lines
 
