@@ -64,6 +64,29 @@ def _output(output: Any) -> list[str]:
     return []
 
 
+def _relink(source: str, path: Path) -> str:
+    """Links in a notebook's markdown, relative to the notebook, made relative to its page:
+    ``../../docs/errata.md`` to ``../errata.md``, ``other.ipynb`` beside it to ``other.md``.
+    A target that is neither is left alone (a bracket pair inside math, or a link that the
+    strict build then reports)."""
+    docs = ROOT / "docs"
+
+    def link(m: re.Match[str]) -> str:
+        target, _, fragment = m.group(1).partition("#")
+        if not target or re.match(r"[a-z][a-z0-9+.-]*:", target):
+            return m.group()
+        resolved = (path.parent / target).resolve()
+        if resolved.suffix == ".ipynb" and resolved.parent == path.parent and resolved.exists():
+            new = resolved.with_suffix(".md").name
+        elif resolved.is_relative_to(docs) and resolved.is_file():
+            new = "../" + resolved.relative_to(docs).as_posix()  # pages sit one folder down
+        else:
+            return m.group()
+        return f"]({new}{'#' + fragment if fragment else ''})"
+
+    return re.sub(r"\]\(([^()\s]+)\)", link, source)
+
+
 def notebook_markdown(path: Path, download: str) -> str:
     """One notebook as a markdown page, with a link to ``download`` (the notebook's URL)."""
     notebook = nbformat.read(path, as_version=4)
@@ -74,7 +97,7 @@ def notebook_markdown(path: Path, download: str) -> str:
         if cell.cell_type == "markdown":
             if not body and source.startswith("# "):  # its heading is the page's
                 heading, _, source = source.partition("\n")
-            body += [source, ""]
+            body += [_relink(source, path), ""]
         elif cell.cell_type == "code":
             body += _fence(source, "python")
             for output in cell.get("outputs", []):

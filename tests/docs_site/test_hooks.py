@@ -56,6 +56,22 @@ def test_cells_and_every_kind_of_output(notebooks, tmp_path, monkeypatch):
     assert "```text\n42\n```" in text
 
 
+def test_links_relative_to_the_notebook_become_relative_to_its_page(notebooks, tmp_path,
+                                                                   monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "errata.md").write_text("# Errata")
+    folder = tmp_path / "notebooks" / "exercises"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(notebooks, "ROOT", tmp_path)
+    _notebook(folder, [], "other.ipynb")
+    path = _notebook(folder, [nbformat.v4.new_markdown_cell(
+        "[e](../../docs/errata.md#rojas-2), [o](other.ipynb), [w](https://x.org/a.md), "
+        "$A^{[L](c)}$, [m](missing.md)")])
+    text = notebooks.notebook_markdown(path, "x.ipynb")
+    assert ("[e](../errata.md#rojas-2), [o](other.md), [w](https://x.org/a.md), "
+            "$A^{[L](c)}$, [m](missing.md)") in text
+
+
 def test_a_notebook_without_a_heading_is_titled_by_its_name(notebooks, tmp_path, monkeypatch):
     monkeypatch.setattr(notebooks, "ROOT", tmp_path)
     path = _notebook(tmp_path, [nbformat.v4.new_markdown_cell("Some text")], "my_notes.ipynb")
