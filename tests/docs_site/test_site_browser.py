@@ -21,6 +21,8 @@ PAGES = {  # path -> least number of typeset formulas
     "exercises/rojas_solved/": 5,
     "exercises/zhang_exercise/": 5,
     "api/closed_form/": 1,  # docstrings: :math: roles, typeset
+    "common_mistakes/": 40,  # math in headings too (the contents sidebar)
+    "notation/": 0,  # headings that start with a digit
     "steps/": 0,
 }
 
