@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from .conftest import ROOT
+
 # the page's text outside code, KaTeX output and scripts: what a reader sees as prose
 _PROSE = """() => {
   const copy = document.body.cloneNode(true);
@@ -16,10 +18,14 @@ _PROSE = """() => {
   return copy.textContent;
 }"""
 
+_NOTEBOOKS = sorted((ROOT / "notebooks" / "exercises").glob("*.ipynb"))
+_SOLVED = next(p.stem for p in _NOTEBOOKS if p.stem.endswith("_solved"))
+_BLANK = next(p.stem for p in reversed(_NOTEBOOKS) if p.stem.endswith("_exercise"))
+
 PAGES = {  # path -> least number of typeset formulas
     "errata/": 33,
-    "exercises/rojas_solved/": 5,
-    "exercises/zhang_exercise/": 5,
+    f"exercises/{_SOLVED}/": 5,  # a solved notebook and another document's blank one
+    f"exercises/{_BLANK}/": 5,
     "api/closed_form/": 1,  # docstrings: :math: roles, typeset
     "common_mistakes/": 40,  # math in headings too (the contents sidebar)
     "notation/": 0,  # headings that start with a digit
