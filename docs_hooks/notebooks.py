@@ -29,9 +29,9 @@ INDEX_INTRO = """\
 
 One notebook per document: write its backward pass in its own notation, one quantity at a
 time, and a grader checks each against autodiff and names the slip when it is wrong. Each
-comes blank (to fill in) and solved (with the grader's answers). Download a notebook and open
-it in Jupyter from the repository root (`pip install -e '.[notebooks]'`), or write fresh ones
-with `backprop exercise`.
+comes blank (to fill in) and solved (with the grader's output). Download a notebook and open
+it in Jupyter where autograd-core is installed (`pip install -e '.[notebooks]'` in a clone), or
+write fresh ones with `backprop exercise`.
 """
 
 
@@ -118,13 +118,28 @@ def _title(notebook: Any, path: Path) -> str:
 
 
 def _index(folder: str, notebooks: list[Path]) -> str:
-    lines = [INDEX_INTRO, "| notebook | page | download |", "|---|---|---|"]
+    """One row per exercise (by title, so by level), its blank and solved notebooks side by
+    side; a notebook named neither ``*_exercise`` nor ``*_solved`` gets a row of its own."""
+    rows: dict[str, dict[str, Path]] = {}
     for path in notebooks:
-        notebook = nbformat.read(path, as_version=4)
-        title = html.escape(_title(notebook, path), quote=False).replace("|", "\\|")
-        lines.append(f"| `{path.name}` | [{title}]({path.stem}.md) | "
-                     f"[{path.name}]({path.name}) |")
-    if not notebooks:
+        base, _, kind = path.stem.rpartition("_")
+        if kind not in ("exercise", "solved"):
+            base, kind = path.stem, "exercise"
+        rows.setdefault(base, {})[kind] = path
+
+    def cell(path: Path | None) -> str:
+        return f"[page]({path.stem}.md), [{path.name}]({path.name})" if path else ""
+
+    def title(paths: dict[str, Path]) -> str:
+        path = next(iter(paths.values()))
+        text = _title(nbformat.read(path, as_version=4), path)
+        return html.escape(text, quote=False).replace("|", "\\|")
+
+    lines = [INDEX_INTRO, "| exercise | blank | solved |", "|---|---|---|"]
+    for paths in sorted(rows.values(), key=title):
+        lines.append(f"| {title(paths)} | {cell(paths.get('exercise'))} | "
+                     f"{cell(paths.get('solved'))} |")
+    if not rows:
         lines.append(f"| (none in `notebooks/{folder}`) | | |")
     return "\n".join(lines) + "\n"
 
