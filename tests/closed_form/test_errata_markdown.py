@@ -51,3 +51,16 @@ def test_the_whole_page_has_no_link_made_of_a_superscript():
     assert not re.search(r"\]\([^)#]*\)", _outside(page).replace("](#", "")), \
         "a [..](..) outside code and math that is not an anchor link"
     assert not re.search(r"[{}^\\]", _outside(page))
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\sum_{q=1}^{s_{l+1}}", r"$\sum_{q=1}^{s_{l+1}}$"),
+    (r"X \in \mathbb{R}^{2}; \text{0/1 labels}", r"$X \in \mathbb{R}^{2}; \text{0/1 labels}$"),
+    ("very similar to equation 2.16", "very similar to equation 2.16"),  # words stay words
+    ("the units on the layers n_l - 2", "the units on the layers $n_l$ - 2"),
+    ("a | b", "`a \\| b`"),  # a cell cannot hold | inside $...$
+])
+def test_a_notes_should_read_cell(text, expected):
+    from nn.closed_form.errata.markdown import _formula
+
+    assert _formula(text) == expected

@@ -100,11 +100,14 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _formula(latex: str) -> str:
-    """A table cell's LaTeX, typeset: in ``$...$``; as code where a cell cannot hold it."""
-    if "|" in latex or "$" in latex or "\n" in latex:
-        return _code(latex)
-    return f"${latex.strip()}$"
+def _formula(text: str) -> str:
+    """A table cell's formula, typeset: in ``$...$``; words (two in a row outside ``\\text``)
+    as prose; as code where a cell cannot hold it."""
+    if "|" in text or "$" in text or "\n" in text:
+        return _code(text)
+    if re.search(r"\b[a-z]{3,} [a-z]{3,}\b", re.sub(r"\\[a-z]+(\{[^{}]*\})?", " ", text)):
+        return prose(text)
+    return f"${text.strip()}$"
 
 
 def _anchor(key: str) -> str:
