@@ -53,7 +53,7 @@ This file is generated: do not edit it. Regenerate it from the repository root w
 
 # The entries' prose writes its symbols in plain-text LaTeX: A_i^{[L](c)}, W_{i<-j}, (A^{(1)})^t.
 # Left bare, Markdown reads [L](c) as a link and drops a backslash; so each symbol goes inside
-# $...$ (typeset by KaTeX on the site, left alone by GitHub's renderer too).
+# $...$, typeset by KaTeX on the site and by GitHub's own math support.
 _SCRIPT = r"[_^](?:\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9]+)"
 _BASE = r"(?:[A-Za-z]+'?|\((?:[^()]|\([^()]*\))*\)(?=[_^]))"
 _TERM = rf"{_BASE}(?:{_SCRIPT})*"  # a ' after a script closes a quote
