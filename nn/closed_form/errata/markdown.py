@@ -6,6 +6,7 @@ file can be checked against the code: ``python -m nn.closed_form.errata --check`
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .entry import KINDS, Note
@@ -50,6 +51,44 @@ This file is generated: do not edit it. Regenerate it from the repository root w
 (fixed seeds; errors below 1e-13 are rounding and are written `< 1e-13`)."""
 
 
+# The entries' prose writes its symbols in plain-text LaTeX: A_i^{[L](c)}, W_{i<-j}, (A^{(1)})^t.
+# Left bare, Markdown reads [L](c) as a link and drops a backslash; so each symbol goes inside
+# $...$, typeset by KaTeX on the site and by GitHub's own math support.
+_SCRIPT = r"[_^](?:\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9]+)"
+_BASE = r"(?:[A-Za-z]+'?|\((?:[^()]|\([^()]*\))*\)(?=[_^]))"
+_TERM = rf"{_BASE}(?:{_SCRIPT})*"  # a ' after a script closes a quote
+_SYMBOL = re.compile(rf"(?<![\w$\\])(?<!\w\.){_TERM}(?:/{_TERM})*")
+_GREEK = re.compile(r"(?<![A-Za-z\\])(d?)(alpha|beta|gamma|delta|Delta|epsilon|eta|theta|Theta|"
+                    r"lambda|mu|sigma|Sigma|phi|Phi|sum)(?![A-Za-z])")
+_CODE = re.compile(r"(``?)[^`]*?\1")
+
+
+def _math(symbol: str) -> str:
+    symbol = re.sub(r"([_^])([A-Za-z0-9]{2,})", r"\1{\2}", symbol)  # Theta_rs: both indices
+    symbol = _GREEK.sub(r"\1\\\2", symbol).replace("<-", r"\leftarrow ")
+    return f"${symbol}$"
+
+
+def prose(text: str) -> str:
+    """``text`` for Markdown: each symbol with a sub- or superscript in ``$...$``, a literal
+    ``$`` as an entity; code spans as they are."""
+    out, last = [], 0
+    for code in _CODE.finditer(text):
+        out += [_prose_part(text[last:code.start()]), code.group()]
+        last = code.end()
+    return "".join(out + [_prose_part(text[last:])])
+
+
+def _prose_part(text: str) -> str:
+    text = text.replace("$", "&#36;")
+
+    def symbol(m: re.Match[str]) -> str:
+        dotted = re.match(r"\.?\w", text[m.end():])  # part of a name: nn.closed_form.x
+        return _math(m.group()) if re.search("[_^]", m.group()) and not dotted else m.group()
+
+    return _SYMBOL.sub(symbol, text)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -59,6 +98,16 @@ def _code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _formula(text: str) -> str:
+    """A table cell's formula, typeset: in ``$...$``; words (two in a row outside ``\\text``)
+    as prose; as code where a cell cannot hold it."""
+    if "|" in text or "$" in text or "\n" in text:
+        return _code(text)
+    if re.search(r"\b[a-z]{3,} [a-z]{3,}\b", re.sub(r"\\[a-z]+(\{[^{}]*\})?", " ", text)):
+        return prose(text)
+    return f"${text.strip()}$"
 
 
 def _anchor(key: str) -> str:
@@ -76,7 +125,8 @@ def _summary_table(items: list[Evidence]) -> list[str]:
              "| corrected vs autodiff |", "|---|---|---|---|---|---|---|---|"]
     for item in items:
         e = item.erratum
-        lines.append(f"| [{e.key}](#{_anchor(e.key)}) | {e.document} | {_cell(e.location)} | "
+        lines.append(f"| [{e.key}](#{_anchor(e.key)}) | {e.document} | "
+                     f"{_cell(prose(e.location))} | "
                      f"{e.kind} | `{item.target}` | {item.network.name} | "
                      f"{_cell(item.printed_text())} | {item.corrected_text()} |")
     return lines
@@ -84,16 +134,17 @@ def _summary_table(items: list[Evidence]) -> list[str]:
 
 def _entry(item: Evidence) -> list[str]:
     e = item.erratum
-    lines = ["", f"### {e.key}", "", f"{e.document}, {e.location}: **{e.kind}** ({e.category}).",
+    lines = ["", f"### {e.key}", "",
+             f"{e.document}, {prose(e.location)}: **{e.kind}** ({prose(e.category)}).",
              "", "Printed (verbatim):", "", "```text", e.quote, "```", ""]
     if e.printed != e.quote:
         lines += ["That is:", "", f"$$ {e.printed} $$", ""]
-    lines += ["Corrected:", "", f"$$ {e.corrected} $$", "", e.explanation, ""]
+    lines += ["Corrected:", "", f"$$ {e.corrected} $$", "", prose(e.explanation), ""]
     where = (f"Evidence on network {item.network.name}, `{item.target}` of shape "
              f"{item.truth_shape} from autodiff: ")
     if item.readings:
         lines.append(where + "; ".join(
-            f"reading {i}, {r.name}: {_reading_text(item, r)}"
+            f"reading {i}, {prose(r.name)}: {_reading_text(item, r)}"
             for i, r in enumerate(item.readings, 1)) + f". Corrected form: relative error "
             f"{item.corrected_text()}.")
     else:
@@ -130,8 +181,9 @@ def _notes(notes: tuple[Note, ...], checks: dict[str, NoteEvidence]) -> list[str
         checked = (f"{check.check.description}: `{check.target}` on {check.network.name}, "
                    f"{check.text()}" if check else "")
         lines.append(f"| <a id=\"{_anchor(note.key)}\"></a>{note.key} | {note.document} | "
-                     f"{_cell(note.location)} | {_code(note.quote)} | {_code(note.corrected)} | "
-                     f"{_cell(note.explanation)} | {_cell(checked)} |")
+                     f"{_cell(prose(note.location))} | {_code(note.quote)} | "
+                     f"{_formula(note.corrected)} | "
+                     f"{_cell(prose(note.explanation))} | {_cell(prose(checked))} |")
     return lines
 
 
