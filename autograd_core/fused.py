@@ -36,6 +36,13 @@ def _columns(x) -> int:
     return x.shape[-1] if x.ndim else 1
 
 
+def _average(total, m: int):
+    """total / m in total's dtype. A sum over a whole array is a NumPy scalar, and NumPy 1.x
+    promotes a float32 scalar with a Python int or float to float64 (NumPy 2 treats Python
+    scalars as weak, NEP 50): dividing by m of the same dtype keeps float32 under both."""
+    return total / total.dtype.type(m)
+
+
 class BinaryCrossEntropy(Op):
     """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)] over probabilities p, m = number of columns
 
@@ -51,7 +58,7 @@ class BinaryCrossEntropy(Op):
         m = _columns(p)
         q = 1 - p
         log_p, log_q = np.log(np.maximum(p, LOG_FLOOR)), np.log(np.maximum(q, LOG_FLOOR))
-        out = -(t * log_p + (1 - t) * log_q).sum() / m
+        out = _average(-(t * log_p + (1 - t) * log_q).sum(), m)
         floor = PROBABILITY_FLOOR
         return out, (np.maximum(p, floor), np.maximum(q, floor), t, log_p, log_q, m)
 
@@ -90,7 +97,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
         else:  # σ(z) underflowed to 0 somewhere
             log_p = -np.logaddexp(0, -z)
         log_q = log_p - z  # ln σ(−z) = ln σ(z) − z; and so dJ/dt = (ln q − ln p)/m is −z/m
-        out = ((1 - t) * z - log_p).sum() / m  # −[t ln p + (1 − t) ln q]
+        out = _average(((1 - t) * z - log_p).sum(), m)  # −[t ln p + (1 − t) ln q]
         return out, (p, q, t, log_p, log_q, m)
 
     shortcut = (Sigmoid, lambda g, p, q, t, log_p, log_q, m: _logit_grad(g, p, q, t, m))
@@ -119,7 +126,7 @@ class BinaryCrossEntropyWithLogits(Op):
     @staticmethod
     def forward(z, t):
         m = _columns(z)
-        out = (t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum() / m
+        out = _average((t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum(), m)
         return out, (z, t, sigmoid(z), sigmoid(-z), m)
 
     vjp = (lambda g, z, t, p, q, m: _logit_grad(g, p, q, t, m),
