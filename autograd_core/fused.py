@@ -27,6 +27,17 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _check_targets(op: str, t: np.ndarray) -> None:
+    """Refuse targets outside [0, 1] (nan too). Such a target gives a finite loss, negative or
+    meaningless, and a gradient pushing the prediction past 0 or 1. Checked in ``forward``, so
+    that a compiled replay, which calls it with each call's targets, refuses them as well."""
+    inside = (t >= 0) & (t <= 1)
+    if not inside.all():
+        bad = t[~inside]
+        raise ValueError(f"{op}: targets must lie in [0, 1] (labels 0 or 1, or probabilities), "
+                         f"but {bad.size} of {t.size} do not (e.g. {float(bad.flat[0])})")
+
+
 def _logit_grad(g, p, q, t, m):
     """dJ/dz = (σ(z) − t)/m from p = σ(z) and q = σ(−z), each exact: (1 − t) p − t q."""
     return (g / m) * ((1 - t) * p - t * q)
@@ -55,6 +66,7 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(p, t):
+        _check_targets("binary_cross_entropy", t)
         m = _columns(p)
         q = 1 - p
         log_p, log_q = np.log(np.maximum(p, LOG_FLOOR)), np.log(np.maximum(q, LOG_FLOOR))
@@ -90,6 +102,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
 
     @staticmethod
     def forward(p, t, z):
+        _check_targets("binary_cross_entropy", t)
         m = _columns(p)
         q = sigmoid(-z)  # 1 − p without the cancellation
         if p.size and p.min() > 0:  # ln p from whichever of p, q = 1 − p is exact
@@ -125,6 +138,7 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def forward(z, t):
+        _check_targets("binary_cross_entropy_with_logits", t)
         m = _columns(z)
         out = _average((t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum(), m)
         return out, (z, t, sigmoid(z), sigmoid(-z), m)
