@@ -15,8 +15,8 @@
 ``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
 
     0    success
-    1    failure: a file that cannot be read or written, out of memory, a non-finite loss
-         while training, a missing optional package
+    1    failure: a file that cannot be read or written, out of memory, a non-finite or
+         diverging loss while training, a missing optional package
     2    usage error: a bad option or combination of options (argparse), including a network
          too large for memory (checked before anything is allocated)
     3    ``check`` or ``demo``: an applicable closed-form formulation disagrees with autodiff
@@ -26,9 +26,9 @@
 The rule for the user: never a traceback for what they can fix, one line
 ``backprop: error: ...`` saying what to do. Option values are checked by argparse (``type=``
 functions in ``common``); ``main`` turns the expected failures that remain (``CLIError``,
-``nn.training.NonFiniteLossError``, ``MemoryError``, ``OSError``, an output encoding that
-cannot print, and ``ValueError`` from the library, which means an option combination the
-checks missed) into that line. Any other
+``nn.NonFiniteLossError``, ``nn.DivergenceError``, ``MemoryError``, ``OSError``, an output
+encoding that cannot print, and ``ValueError`` from the library, which means an option
+combination the checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
 The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
@@ -45,7 +45,7 @@ from collections.abc import Sequence
 
 from autograd_core import __version__
 
-from ..training import NonFiniteLossError
+from ..training import DivergenceError, NonFiniteLossError
 from .check import add_check
 from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .demo import add_demo
@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(error), error.status)
     except NonFiniteLossError as error:
         return _error(non_finite_message(error))
+    except DivergenceError as error:
+        return _error(diverged_message(error))
     except MemoryError as error:  # numpy's ArrayMemoryError too
         hint = getattr(args, "memory_hint", "use smaller sizes")
         return _error(f"out of memory{f' ({error})' if str(error) else ''}: {hint}")
@@ -131,6 +133,14 @@ def non_finite_message(error: NonFiniteLossError) -> str:
             "diverged": f"the learning rate {error.lr:g} may be too large: try a smaller --lr"
                         if error.lr is not None else "try a smaller --lr"}[error.cause]
     return f"training stopped: {found} at epoch {error.epoch}, step {error.step}; {hint}"
+
+
+def diverged_message(error: DivergenceError) -> str:
+    """``fit``'s divergence stop in the command line's words."""
+    rate = f"the learning rate {error.lr:g} is" if error.lr is not None else "--lr is"
+    return (f"training stopped: the loss diverged to {error.loss:g} at epoch {error.epoch}, "
+            f"step {error.step}, more than {error.factor:g} times its first value "
+            f"{error.first_loss:g}; {rate} too large: try a smaller --lr")
 
 
 if __name__ == "__main__":
