@@ -43,7 +43,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from autograd_core import __version__
+from autograd_core import __version__, memory
 
 from ..training import DivergenceError, NonFiniteLossError
 from .check import add_check
@@ -56,7 +56,7 @@ from .graph import add_graph
 from .steps import add_explain, add_steps
 from .train import add_train
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "script"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,5 +143,14 @@ def diverged_message(error: DivergenceError) -> str:
             f"{error.first_loss:g}; {rate} too large: try a smaller --lr")
 
 
-if __name__ == "__main__":
+def script() -> None:
+    """The ``backprop`` command's entry point, and ``python -m nn``'s: the process is the
+    command's own, so it keeps freed memory for the next step's arrays
+    (``autograd_core.memory.keep_freed_memory``), then runs ``main()`` and exits with its
+    status. ``main`` itself leaves the process calling it as it was."""
+    memory.keep_freed_memory()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    script()
