@@ -2,11 +2,11 @@
 
 Each measurement is a fresh process (spawned), so that one setting's heap never serves the
 other: it calls ``keep_freed_memory()`` or not, builds the step of ``run.py`` (``numpy``,
-``nn``, ``compiled``) on the same data and weights, and reports its median step time and
+``tensor``, ``nn``, ``compiled``) on the same data and weights, and reports its median step time and
 minor page faults per step. Processes alternate between the two settings, ``--processes``
 of each; the table gives the medians over them.
 
-Usage: python benchmarks/freed_memory.py [--processes 6] [--seconds 1.0]
+Usage: python benchmarks/freed_memory.py [--processes 6] [--seconds 1.0] [--steps nn,compiled]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from run import FACTORIES, make_problem  # noqa: E402  # same folder
 
 CASES = [((2, 4, 1), 400), ((64, 64, 10), 256)]
-STEPS = ("numpy", "nn", "compiled")
+STEPS = ("numpy", "tensor", "nn", "compiled")
 
 
 def _measure(keep: bool, sizes: tuple[int, ...], m: int, name: str, seconds: float
@@ -56,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=6, help="processes per setting")
     parser.add_argument("--seconds", type=float, default=1.0, help="timed seconds a process")
+    parser.add_argument("--steps", default=",".join(STEPS), help="which of run.py's steps")
     args = parser.parse_args()
     print(f"{time.strftime('%Y-%m-%d %H:%M')} | {platform.machine()} | {os.cpu_count()} cores "
           f"| Python {platform.python_version()} | NumPy {np.__version__} | "
@@ -66,7 +67,7 @@ def main() -> None:
     context = multiprocessing.get_context("spawn")
     with context.Pool(1, maxtasksperchild=1) as pool:  # a fresh process every measurement
         for sizes, m in CASES:
-            for name in (n for n in STEPS if n in FACTORIES):
+            for name in (n for n in args.steps.split(",") if n in FACTORIES):
                 results: dict[bool, list] = {False: [], True: []}
                 for _ in range(args.processes):
                     for keep in (False, True):
