@@ -8,6 +8,7 @@
 (1, 2)
 """
 
+from . import memory  # memory.keep_freed_memory(): a call for training scripts, not at import
 from .compiled import compile
 from .gradcheck import GradcheckError, grad, gradcheck, gradgradcheck
 from .hooks import RemovableHandle, detect_anomaly
@@ -25,6 +26,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "memory",
     "no_grad",
     "scope",
 ]

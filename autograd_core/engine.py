@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import memory  # noqa: F401  # imported for its effect: freed arrays stay for reuse
 from .hooks import refuse_non_finite, run_hooks
 from .node import Node
 from .ops import unbroadcast

@@ -19,7 +19,8 @@ __all__ = ["addmm", "binary_cross_entropy", "binary_cross_entropy_with_logits", 
 def binary_cross_entropy(p: Tensor, t: Any) -> Tensor:
     """J = −(1/m) Σ [t ln p + (1 − t) ln(1 − p)], p probabilities of shape (n, m), t alike.
 
-    Averaged over the m columns (examples), summed over rows; p and t must lie in [0, 1]. Each
+    Averaged over the m columns (examples), summed over rows; p and t must lie in [0, 1] (a
+    target outside is refused, naming it, here and in a compiled replay). Each
     log is clamped at −100, so the loss and its gradient stay finite when p is exactly 0 or 1.
     When p is a sigmoid's output σ(z), loss and gradients are computed from z instead, exact
     for any z: the gradient reaching z is (σ(z) − t)/m, with no σ' that rounds to 0.
@@ -40,6 +41,7 @@ def binary_cross_entropy_with_logits(z: Tensor, t: Any) -> Tensor:
     """J = (1/m) Σ [t softplus(−z) + (1 − t) softplus(z)] = BCE(σ(z), t), logits z (n, m).
 
     PyTorch's name. Exact for any logit, float32 kept: dJ/dz = (σ(z) − t)/m, dJ/dt = −z/m.
+    Targets must lie in [0, 1]; others are refused, naming one.
     """
     z = z if isinstance(z, Tensor) else Tensor(z)
     t = _operand(t, z)

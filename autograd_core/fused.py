@@ -27,6 +27,17 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _check_targets(op: str, t: np.ndarray) -> None:
+    """Refuse targets outside [0, 1] (nan too). Such a target gives a finite loss, negative or
+    meaningless, and a gradient pushing the prediction past 0 or 1. Checked in ``forward``, so
+    that a compiled replay, which calls it with each call's targets, refuses them as well."""
+    inside = (t >= 0) & (t <= 1)
+    if not inside.all():
+        bad = t[~inside]
+        raise ValueError(f"{op}: targets must lie in [0, 1] (labels 0 or 1, or probabilities), "
+                         f"but {bad.size} of {t.size} do not (e.g. {float(bad.flat[0])})")
+
+
 def _logit_grad(g, p, q, t, m):
     """dJ/dz = (σ(z) − t)/m from p = σ(z) and q = σ(−z), each exact: (1 − t) p − t q."""
     return (g / m) * ((1 - t) * p - t * q)
@@ -34,6 +45,13 @@ def _logit_grad(g, p, q, t, m):
 
 def _columns(x) -> int:
     return x.shape[-1] if x.ndim else 1
+
+
+def _average(total, m: int):
+    """total / m in total's dtype. A sum over a whole array is a NumPy scalar, and NumPy 1.x
+    promotes a float32 scalar with a Python int or float to float64 (NumPy 2 treats Python
+    scalars as weak, NEP 50): dividing by m of the same dtype keeps float32 under both."""
+    return total / total.dtype.type(m)
 
 
 class BinaryCrossEntropy(Op):
@@ -48,10 +66,11 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(p, t):
+        _check_targets("binary_cross_entropy", t)
         m = _columns(p)
         q = 1 - p
         log_p, log_q = np.log(np.maximum(p, LOG_FLOOR)), np.log(np.maximum(q, LOG_FLOOR))
-        out = -(t * log_p + (1 - t) * log_q).sum() / m
+        out = _average(-(t * log_p + (1 - t) * log_q).sum(), m)
         floor = PROBABILITY_FLOOR
         return out, (np.maximum(p, floor), np.maximum(q, floor), t, log_p, log_q, m)
 
@@ -83,6 +102,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
 
     @staticmethod
     def forward(p, t, z):
+        _check_targets("binary_cross_entropy", t)
         m = _columns(p)
         q = sigmoid(-z)  # 1 − p without the cancellation
         if p.size and p.min() > 0:  # ln p from whichever of p, q = 1 − p is exact
@@ -90,7 +110,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
         else:  # σ(z) underflowed to 0 somewhere
             log_p = -np.logaddexp(0, -z)
         log_q = log_p - z  # ln σ(−z) = ln σ(z) − z; and so dJ/dt = (ln q − ln p)/m is −z/m
-        out = ((1 - t) * z - log_p).sum() / m  # −[t ln p + (1 − t) ln q]
+        out = _average(((1 - t) * z - log_p).sum(), m)  # −[t ln p + (1 − t) ln q]
         return out, (p, q, t, log_p, log_q, m)
 
     shortcut = (Sigmoid, lambda g, p, q, t, log_p, log_q, m: _logit_grad(g, p, q, t, m))
@@ -118,8 +138,9 @@ class BinaryCrossEntropyWithLogits(Op):
 
     @staticmethod
     def forward(z, t):
+        _check_targets("binary_cross_entropy_with_logits", t)
         m = _columns(z)
-        out = (t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum() / m
+        out = _average((t * np.logaddexp(0, -z) + (1 - t) * np.logaddexp(0, z)).sum(), m)
         return out, (z, t, sigmoid(z), sigmoid(-z), m)
 
     vjp = (lambda g, z, t, p, q, m: _logit_grad(g, p, q, t, m),

@@ -176,8 +176,12 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
     try:
         data, saved = op.forward(a._data, b._data)
     except ValueError:
-        raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
-                         f"(NumPy rules: trailing axes must be equal or 1)") from None
+        try:  # only NumPy's broadcast failure becomes this message; an op's own refusal stays
+            np.broadcast_shapes(a._data.shape, b._data.shape)
+        except ValueError:
+            raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
+                             f"(NumPy rules: trailing axes must be equal or 1)") from None
+        raise
     if (a.requires_grad or b.requires_grad) and state.enabled:
         out = _node(data, op, (a, b), saved, None)
     else:

@@ -29,8 +29,8 @@ def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     xs, one_input = _inputs(inputs, "vjp")
     outs, one_output = _outputs(func(*xs), "vjp")
     vs = _vectors(v, outs, "vjp", "output")
-    products = grad(_dot(outs, vs), list(xs), create_graph=create_graph) if len(outs) > 1 \
-        else grad(outs[0], list(xs), vs[0] if create_graph else vs[0].data,
+    products = _grad(_dot(outs, vs), list(xs), create_graph=create_graph) if len(outs) > 1 \
+        else _grad(outs[0], list(xs), vs[0] if create_graph else vs[0].data,
                   create_graph=create_graph)
     return _pack(outs, one_output, create_graph), _pack(products, one_input, create_graph)
 
@@ -47,8 +47,8 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     outs, one_output = _outputs(func(*xs), "jvp")
     vs = _vectors(v, xs, "jvp", "input")
     us = [Tensor(np.zeros(o.shape, o.dtype), requires_grad=True) for o in outs]
-    uJ = grad(_dot(outs, us), list(xs), create_graph=True)
-    products = grad(_dot(uJ, vs), us, create_graph=create_graph)
+    uJ = _grad(_dot(outs, us), list(xs), create_graph=True)
+    products = _grad(_dot(uJ, vs), us, create_graph=create_graph)
     return _pack(outs, one_output, create_graph), _pack(products, one_output, create_graph)
 
 
@@ -75,7 +75,7 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False) -
 
     def gradient(*ys: Tensor) -> tuple[Tensor, ...]:
         out = _scalar(func(*ys), "hessian")
-        return tuple(grad(out, list(ys), create_graph=True))
+        return tuple(_grad(out, list(ys), create_graph=True))
 
     H = jacobian(gradient, xs, create_graph=create_graph)
     return H[0][0] if one_input else H
@@ -88,12 +88,24 @@ def hvp(func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool = Fals
     xs, one_input = _inputs(inputs, "hvp")
     out = _scalar(func(*xs), "hvp")
     vs = _vectors(v, xs, "hvp", "input")
-    g = grad(out, list(xs), create_graph=True)
-    products = grad(_dot(g, vs), list(xs), create_graph=create_graph)
+    g = _grad(out, list(xs), create_graph=True)
+    products = _grad(_dot(g, vs), list(xs), create_graph=create_graph)
     return _pack([out], True, create_graph), _pack(products, one_input, create_graph)
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _grad(output: Tensor, inputs: list[Tensor], grad_output: Any = None,
+          retain_graph: bool = False, *, create_graph: bool = False) -> list[Any]:
+    """``grad``, with zeros where ``output`` is in no graph at all. An output that does not
+    depend on the inputs (a constant function, or the gradient of a linear one, which is a
+    constant) has derivative 0, as PyTorch's transforms return; ``grad`` itself refuses such
+    an output, as ``torch.autograd.grad`` does."""
+    if output.requires_grad:
+        return grad(output, inputs, grad_output, retain_graph, create_graph=create_graph)
+    zeros = [np.zeros(t.shape, t.dtype) for t in inputs]
+    return [Tensor(z) for z in zeros] if create_graph else zeros
 
 
 def _inputs(inputs: Any, where: str) -> tuple[tuple[Tensor, ...], bool]:
@@ -162,7 +174,7 @@ def _blocks(out: Tensor, xs: tuple[Tensor, ...], create_graph: bool) -> list[Ten
     for e in np.ndindex(*out.shape):
         seed = np.zeros(out.shape, out.dtype)
         seed[e] = 1
-        for row, g in zip(rows, grad(out, list(xs), seed, retain_graph=True,
+        for row, g in zip(rows, _grad(out, list(xs), seed, retain_graph=True,
                                      create_graph=create_graph)):
             row.append(g)
     return [_stack(row, out.shape, x, create_graph) for row, x in zip(rows, xs)]

@@ -15,7 +15,9 @@ one):
   them (a throwaway virtual environment, never a dependency of the project).
 
 Every column runs with one BLAS thread (``OPENBLAS_NUM_THREADS=1`` and friends, set here
-before NumPy loads, so the spawned workers inherit them; torch and XLA are told the same).
+before NumPy loads, so the spawned workers inherit them; torch and XLA are told the same), in
+a process that called ``autograd_core.memory.keep_freed_memory()`` (``freed_memory.py``
+measures the steps without it).
 
 Reported: median step time per implementation and the median of same-round ratios to
 ``numpy``. Then the per-op overhead, the peak memory of one step (tracemalloc), a 100,000-op
@@ -44,7 +46,7 @@ import numpy as np  # noqa: E402
 from frameworks import FACTORIES as FRAMEWORKS  # noqa: E402  # same folder; torch, jax if any
 
 import nn  # noqa: E402
-from autograd_core import Tensor, no_grad  # noqa: E402
+from autograd_core import Tensor, memory, no_grad  # noqa: E402
 
 try:  # the compiled mode's step, where this tree has it
     from compiled_step import compiled_per_op_us, compiled_step_factory
@@ -169,6 +171,7 @@ def time_steps(step: Callable[[], float], n: int) -> float:
 
 def _worker(conn, name: str, sizes, m: int, dtype) -> None:
     """One implementation in a process of its own: times rounds of steps when asked."""
+    memory.keep_freed_memory()  # as README recommends for a training script
     X, Y, Ws, bs = make_problem(sizes, m, dtype)
     make = FACTORIES[name]
     conn.send(make(X, Y, Ws, bs)())  # the first loss, to check that they all agree
@@ -282,6 +285,7 @@ def main() -> None:
                         help="run the implementations in this one process (by default each "
                              "has a process of its own)")
     args = parser.parse_args()
+    memory.keep_freed_memory()  # this process's columns under --shared, as the workers'
     rounds, budget = (5, 1.0) if args.quick else (15, 6.0)
     print(f"{time.strftime('%Y-%m-%d %H:%M')} | {platform.machine()} | "
           f"{platform.processor() or ''} | {os.cpu_count()} cores | Python "

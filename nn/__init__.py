@@ -37,7 +37,7 @@ from .layers import INITS, MLP, Linear
 from .losses import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse
 from .module import Module, Sequential
 from .serialization import load, save
-from .training import History, accuracy, fit
+from .training import DivergenceError, History, NonFiniteLossError, accuracy, fit
 
 __all__ = [
     "ACTIVATIONS",
@@ -45,11 +45,13 @@ __all__ = [
     "INITS",
     "MLP",
     "Activation",
+    "DivergenceError",
     "History",
     "Identity",
     "LeakyReLU",
     "Linear",
     "Module",
+    "NonFiniteLossError",
     "ReLU",
     "Sequential",
     "Sigmoid",

@@ -1,7 +1,5 @@
 """``python -m nn``: the ``backprop`` command (see ``nn.cli``)."""
 
-import sys
+from .cli import script
 
-from .cli import main
-
-sys.exit(main())
+script()

@@ -29,7 +29,8 @@ def binary_cross_entropy(prediction: Tensor, target: Any) -> Tensor:
     """Cross-entropy of probabilities: ``J = −1/m Σ [t log p + (1 − t) log(1 − p)]``.
 
     ``prediction`` holds probabilities in [0, 1] (a sigmoid output; other values are refused),
-    ``target`` 0/1 labels (or any values in [0, 1]), both ``(n, m)``; returns a scalar Tensor.
+    ``target`` 0/1 labels (or any values in [0, 1]; others are refused, naming one), both
+    ``(n, m)``; returns a scalar Tensor.
     One fused engine op (``autograd_core.functional.binary_cross_entropy``). When the
     prediction is a sigmoid's output ``σ(Z)`` (an MLP's sigmoid layer), it is computed from
     ``Z``: exact for any ``Z``, with ``dZ[L] = (A − T)/m`` (Wichmann's (3.12)) even where
@@ -45,6 +46,7 @@ def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
     """``binary_cross_entropy(σ(Z), T)`` from the logits ``Z`` (PyTorch's name).
 
     ``J = 1/m Σ [t softplus(−z) + (1 − t) softplus(z)]``, exact for any logit, float32 kept;
+    targets in [0, 1] (others are refused);
     ``dJ/dZ = (σ(Z) − T)/m``. ``logits`` and ``target`` ``(n, m)``; returns a scalar Tensor.
     """
     Z = _prediction(logits, "binary_cross_entropy_with_logits", "logits")
@@ -58,12 +60,15 @@ def cross_entropy(logits: Tensor, target: Any) -> Tensor:
     ``logits`` ``Z`` has shape ``(C, m)``, one column of class scores per example (softmax is
     taken over axis 0 inside, with ``log_softmax``, exact for large logits). ``target`` is
     either integer labels ``(m,)`` in ``[0, C)`` or one-hot (or any probability) columns
-    ``(C, m)``. Returns a scalar Tensor; ``dJ/dZ = (softmax(Z) − T) / m``.
+    ``(C, m)`` with values in [0, 1] (others are refused). Returns a scalar Tensor;
+    ``dJ/dZ = (softmax(Z) − T) / m``.
     """
     Z = _prediction(logits, "cross_entropy", "logits")
     C, m = Z.shape
     if isinstance(target, Tensor) and (target.requires_grad or target.ndim == 2):
         T: Tensor | np.ndarray = _target(target, Z, "cross_entropy")
+        if recording.state.tape is None:  # a compiled function's targets are not read
+            _check_probabilities(np.asarray(T.data))
     else:
         if isinstance(target, Tensor) and recording.state.tape is not None:
             raise RuntimeError("cross_entropy: integer labels (m,) become one-hot targets by "
@@ -73,6 +78,7 @@ def cross_entropy(logits: Tensor, target: Any) -> Tensor:
         if labels.ndim == 1:
             T = _one_hot(labels, C, m, Z.dtype)
         else:
+            _check_probabilities(labels)
             T = _target(labels, Z, "cross_entropy")
     if not isinstance(T, Tensor):
         T = Tensor(T, name="Y")
@@ -119,6 +125,17 @@ def _target(target: Any, like: Tensor, loss: str) -> Tensor:
         name = target.name if isinstance(target, Tensor) and target.name else "Y"
         T = Tensor(T, name=name)
     return T
+
+
+def _check_probabilities(T: np.ndarray) -> None:
+    """Columns of probabilities lie in [0, 1]: a target of 2 or −1 gives a loss (even a
+    negative one) that means nothing, so it is refused, naming a value."""
+    inside = (T >= 0) & (T <= 1)
+    if not inside.all():
+        bad = T[~inside]
+        raise ValueError(f"cross_entropy: target columns hold probabilities (one-hot or soft) "
+                         f"in [0, 1], but {bad.size} of {T.size} values do not (e.g. "
+                         f"{float(bad.flat[0])}); integer labels go in as shape (m,)")
 
 
 def _one_hot(labels: np.ndarray, C: int, m: int, dtype: np.dtype) -> np.ndarray:

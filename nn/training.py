@@ -1,5 +1,5 @@
 """``fit``: the training loop (shuffled minibatches, a progress bar, a history, a stop at the
-first non-finite loss); ``accuracy``."""
+first non-finite loss or at a diverging one); ``accuracy``."""
 
 from __future__ import annotations
 
@@ -66,10 +66,33 @@ class NonFiniteLossError(FloatingPointError):
         self.lr, self.history = lr, history
 
 
+class DivergenceError(RuntimeError):
+    """``fit`` met a finite loss more than ``divergence_factor`` times the first minibatch's
+    loss: training diverged (most often a learning rate too large); no step applied it.
+
+    Attributes: ``epoch`` and ``step`` (1-based, as in ``NonFiniteLossError``), ``loss``,
+    ``first_loss``, ``factor``, ``lr`` (the optimizer's learning rate, or None) and
+    ``history`` (the epochs completed before).
+    """
+
+    def __init__(self, message: str, *, epoch: int, step: int, loss: float, first_loss: float,
+                 factor: float, lr: float | None, history: History) -> None:
+        super().__init__(message)
+        self.epoch, self.step, self.loss, self.first_loss = epoch, step, loss, first_loss
+        self.factor, self.lr, self.history = factor, lr, history
+
+
+DIVERGENCE_FACTOR = 1000.0
+"""``fit``'s default ``divergence_factor``: no run of the course's set-ups comes near it (their
+loss falls from the first step), while a learning rate far too large passes it within a few
+steps (``lr=1e6`` on the flower: 0.78, then 57,541 at the second step)."""
+
+
 def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss,
         optimizer: Optimizer, epochs: int, batch_size: int | None = None, rng: Rng = None,
         progress: bool = True, *, track_accuracy: bool = False,
-        compile: bool = False) -> History:  # noqa: A002 - torch.compile's name, as an option
+        compile: bool = False,  # noqa: A002 - torch.compile's name, as an option
+        divergence_factor: float | None = DIVERGENCE_FACTOR) -> History:
     """Train ``model`` on the columns of ``X`` and ``Y``; return the per-epoch ``History``.
 
     Each epoch visits every example once: in minibatches of ``batch_size`` columns, in an
@@ -88,16 +111,25 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
             at the first minibatch (and the first of each other size), then replayed as flat
             NumPy; the same values and gradients bit for bit, in less time. ``model`` and
             ``loss`` must be written with Tensor operations only (no reads of values).
+        divergence_factor: stop with ``DivergenceError`` at the first minibatch whose loss
+            exceeds this many times the first minibatch's loss (default 1000); ``None``
+            never stops. Applies only when the first loss is positive (a loss of 0, or a
+            custom loss that may be negative, gives no scale).
 
     Raises:
         NonFiniteLossError: (a ``FloatingPointError``) at the first minibatch whose loss, or
             a parameter's gradient, is NaN or infinite, before ``optimizer.step()``, so the
             parameters keep the last finite values. The message names the epoch, the step and
             the value, and says what to try (a smaller learning rate, cleaner data).
-        ValueError: bad shapes, ``epochs`` or ``batch_size``.
+        DivergenceError: (a ``RuntimeError``) at the first minibatch whose finite loss
+            exceeds ``divergence_factor`` times the first one, before that minibatch's step.
+            The message names the step, the loss, its first value and the learning rate.
+        ValueError: bad shapes, ``epochs``, ``batch_size`` or ``divergence_factor``.
     """
     X, Y, m = _check_data(X, Y)
     epochs = _count(epochs, "epochs", 0)
+    factor = _factor(divergence_factor)
+    first: float | None = None
     full = batch_size is None or _count(batch_size, "batch_size", 1) >= m
     generator = None if full else as_rng(rng)
     history = History(accuracy=[] if track_accuracy else None)
@@ -127,6 +159,11 @@ def fit(model: Callable[[Any], Tensor], X: np.ndarray, Y: np.ndarray, loss: Loss
                 if not math.isfinite(value):
                     raise _non_finite("loss", value, epoch, epochs, step, X_b, Y_b,
                                       optimizer, history)
+                if first is None:
+                    first = value
+                elif factor is not None and first > 0 and value > factor * first:
+                    raise _diverged(value, first, factor, epoch, epochs, step, optimizer,
+                                    history)
                 J.backward()
                 if not _finite_gradients(optimizer):  # a finite loss can overflow backward
                     raise _non_finite("gradient", value, epoch, epochs, step, X_b, Y_b,
@@ -181,6 +218,29 @@ def _non_finite(quantity: str, value: float, epoch: int, epochs: int, step: int,
                f"are {done}; {hint}")
     return NonFiniteLossError(message, epoch=epoch, step=step, loss=value, quantity=quantity,
                               cause=cause, lr=lr, history=history)
+
+
+def _factor(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not 1 < float(value) < math.inf:
+        raise ValueError(f"fit: divergence_factor must be a number > 1 (or None to never stop), "
+                         f"got {value!r}")
+    return float(value)
+
+
+def _diverged(value: float, first: float, factor: float, epoch: int, epochs: int, step: int,
+              optimizer: Optimizer, history: History) -> DivergenceError:
+    lr = getattr(optimizer, "lr", None)
+    rate = f"learning rate {lr:g}" if isinstance(lr, numbers.Real) else "learning rate"
+    message = (f"fit: the loss diverged: {value:g} at epoch {epoch} of {epochs}, step {step}, "
+               f"more than {factor:g} times its first value {first:g}, with {rate}; stopped "
+               f"before that step's update: try a smaller learning rate (or "
+               f"divergence_factor=None to go on)")
+    return DivergenceError(message, epoch=epoch, step=step, loss=value, first_loss=first,
+                           factor=factor, lr=float(lr) if isinstance(lr, numbers.Real) else None,
+                           history=history)
 
 
 def accuracy(prediction: Tensor | np.ndarray, target: Tensor | np.ndarray) -> float:

@@ -15,8 +15,8 @@
 ``python -m nn`` is the same command. ``main(argv)`` returns the exit status:
 
     0    success
-    1    failure: a file that cannot be read or written, out of memory, a non-finite loss
-         while training, a missing optional package
+    1    failure: a file that cannot be read or written, out of memory, a non-finite or
+         diverging loss while training, a missing optional package
     2    usage error: a bad option or combination of options (argparse), including a network
          too large for memory (checked before anything is allocated)
     3    ``check`` or ``demo``: an applicable closed-form formulation disagrees with autodiff
@@ -26,9 +26,9 @@
 The rule for the user: never a traceback for what they can fix, one line
 ``backprop: error: ...`` saying what to do. Option values are checked by argparse (``type=``
 functions in ``common``); ``main`` turns the expected failures that remain (``CLIError``,
-``nn.training.NonFiniteLossError``, ``MemoryError``, ``OSError``, an output encoding that
-cannot print, and ``ValueError`` from the library, which means an option combination the
-checks missed) into that line. Any other
+``nn.NonFiniteLossError``, ``nn.DivergenceError``, ``MemoryError``, ``OSError``, an output
+encoding that cannot print, and ``ValueError`` from the library, which means an option
+combination the checks missed) into that line. Any other
 exception is a bug in ``backprop`` and keeps its traceback, so that it can be reported.
 
 The command line is this package, one module per subcommand (``demo``, ``check``, ``graph``,
@@ -43,9 +43,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from autograd_core import __version__
+from autograd_core import __version__, memory
 
-from ..training import NonFiniteLossError
+from ..training import DivergenceError, NonFiniteLossError
 from .check import add_check
 from .common import FAILURE, PROG, USAGE, CLIError, HelpFormatter, exit_statuses
 from .demo import add_demo
@@ -56,7 +56,7 @@ from .graph import add_graph
 from .steps import add_explain, add_steps
 from .train import add_train
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "script"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(str(error), error.status)
     except NonFiniteLossError as error:
         return _error(non_finite_message(error))
+    except DivergenceError as error:
+        return _error(diverged_message(error))
     except MemoryError as error:  # numpy's ArrayMemoryError too
         hint = getattr(args, "memory_hint", "use smaller sizes")
         return _error(f"out of memory{f' ({error})' if str(error) else ''}: {hint}")
@@ -133,5 +135,22 @@ def non_finite_message(error: NonFiniteLossError) -> str:
     return f"training stopped: {found} at epoch {error.epoch}, step {error.step}; {hint}"
 
 
-if __name__ == "__main__":
+def diverged_message(error: DivergenceError) -> str:
+    """``fit``'s divergence stop in the command line's words."""
+    rate = f"the learning rate {error.lr:g} is" if error.lr is not None else "--lr is"
+    return (f"training stopped: the loss diverged to {error.loss:g} at epoch {error.epoch}, "
+            f"step {error.step}, more than {error.factor:g} times its first value "
+            f"{error.first_loss:g}; {rate} too large: try a smaller --lr")
+
+
+def script() -> None:
+    """The ``backprop`` command's entry point, and ``python -m nn``'s: the process is the
+    command's own, so it keeps freed memory for the next step's arrays
+    (``autograd_core.memory.keep_freed_memory``), then runs ``main()`` and exits with its
+    status. ``main`` itself leaves the process calling it as it was."""
+    memory.keep_freed_memory()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    script()

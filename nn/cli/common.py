@@ -64,8 +64,8 @@ def exit_statuses(disagree: bool = False, who: str = "") -> str:
     formulations with autodiff (``check``, ``demo``), ``who`` names them in the row."""
     rows = [(OK, "success"),
             (FAILURE, "failure: a file that cannot be read or written, out of memory, a "
-                      "non-finite loss,\n      a missing optional package (one line says what "
-                      "to do)"),
+                      "non-finite or\n      diverging loss, a missing optional package (one "
+                      "line says what to do)"),
             (USAGE, "usage error: a bad option or combination of options")]
     if disagree:
         rows.append((DISAGREE, f"{who}an applicable closed-form formulation disagrees with "

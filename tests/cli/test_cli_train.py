@@ -131,9 +131,9 @@ def test_a_diverging_learning_rate_stops_with_one_line_and_exit_status_1(capsys)
                              "--lr", "1e6", "--epochs", "100")
     assert status == 1
     assert "train     loss" not in out  # no results from a run that failed
-    assert re.fullmatch(r"backprop: error: training stopped: the loss is (inf|nan) at epoch "
-                        r"(\d+), step \2; the learning rate 1e\+06 may be too large: try a "
-                        r"smaller --lr\n", err), err
+    assert re.fullmatch(r"backprop: error: training stopped: the loss diverged to \S+ at "
+                        r"epoch 2, step 2, more than 1000 times its first value \S+; the "
+                        r"learning rate 1e\+06 is too large: try a smaller --lr\n", err), err
 
 
 def test_digits_without_scikit_learn_names_the_extra(monkeypatch, capsys):
@@ -151,3 +151,57 @@ def test_digits_trains_with_a_test_split(capsys):
     assert "1797 examples of 64 features, 10 classes, 360 held out for testing" in out
     assert "MLP([64, 32, 10]," in out and "loss cross_entropy" in out
     assert results(out)["test"][1] > 80
+
+
+CANNOT_LEARN = [
+    (["--output", "softmax", "--loss", "mse"], "--output softmax over a single output unit is "
+                                               "always 1"),
+    (["--data", "moons", "--output", "softmax"], "--output softmax over a single output unit"),
+    (["--output", "softmax", "--loss", "binary_cross_entropy"], "over a single output unit"),
+    (["--hidden", "softmax", "--sizes", "4,1"], "--hidden softmax over a hidden layer of width "
+                                                "1 is always 1"),
+    (["--data", "digits", "--hidden", "softmax", "--sizes", "1"], "hidden layer of width 1"),
+    (["--data", "xor", "--hidden", "identity"], "--data xor is not linearly separable and "
+                                                "--hidden identity makes the network linear"),
+    (["--data", "xor", "--hidden", "identity", "--output", "identity"], "not linearly separable"),
+    (["--data", "xor", "--sizes", "1"], "hidden layers of width 1 (--sizes 1) pass one number"),
+    (["--data", "xor", "--sizes", "1,1", "--hidden", "relu"], "not linearly separable"),
+    (["--epochs", "0"], "--epochs 0 trains nothing"),
+    (["--data", "moons", "--epochs", "0"], "give --load PATH.npz"),
+]
+
+
+@pytest.mark.parametrize("argv, message", CANNOT_LEARN, ids=[" ".join(a) for a, _ in CANNOT_LEARN])
+def test_a_combination_that_cannot_learn_the_data_is_refused_before_training(argv, message,
+                                                                              capsys):
+    status, out, err = train(capsys, *argv)
+    assert status == 2 and out == ""
+    lines = [line for line in err.splitlines() if "error" in line]
+    assert len(lines) == 1 and lines[0].startswith("backprop train: error: "), err
+    assert message in lines[0]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--data", "xor", "--sizes", "1,4"],  # a wider layer after the narrow one bends the line
+    ["--data", "moons", "--hidden", "identity"],  # a straight line gets most of the moons
+    ["--data", "xor", "--output", "softmax", "--loss", "cross_entropy"],  # two output units
+    ["--hidden", "softmax", "--sizes", "4"],
+], ids=" ".join)
+def test_neighbouring_combinations_that_can_learn_are_accepted(argv, capsys):
+    status, out, _ = train(capsys, *argv, "--epochs", "2")
+    assert status == 0 and "train     loss" in out
+
+
+def test_what_is_refused_truly_learns_nothing():
+    """The refusals' reasons, measured with the library: a softmax over one unit is 1 for any
+    input, and a linear network stays at chance on xor."""
+    import nn
+
+    X, Y = nn.xor()
+    model = nn.MLP([2, 4, 1], hidden="tanh", output="softmax", rng=0)
+    nn.fit(model, X, Y, nn.mse, nn.optim.SGD(model.parameters(), lr=0.5), 50, progress=False)
+    np.testing.assert_array_equal(model(X).data, np.ones((1, 200)))
+    linear = nn.MLP([2, 4, 1], hidden="identity", output="sigmoid", rng=0)
+    nn.fit(linear, X, Y, nn.binary_cross_entropy, nn.optim.Adam(linear.parameters(), lr=0.01),
+           1000, progress=False)
+    assert nn.accuracy(linear(X), Y) < 0.6

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograd_core import Tensor, gradcheck
+from autograd_core import Tensor, functional, gradcheck
 from autograd_core.functional import binary_cross_entropy
 
 
@@ -46,3 +46,28 @@ def test_bce_refuses_a_target_of_another_shape():
     with pytest.raises(ValueError, match=r"binary_cross_entropy: target shape \(1, 3\) must "
                                          r"have the shape of the probabilities 'A\[2\]' \(1, 4\)"):
         binary_cross_entropy(Tensor(np.full((1, 4), 0.5), name="A[2]"), np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("through", ["probabilities", "sigmoid", "logits"])
+def test_bce_targets_outside_0_1_are_refused_by_a_compiled_replay_too(through):
+    """The check lives in the ops' forward, which a replay calls with each call's targets."""
+    from autograd_core import compile
+
+    def loss(z, t):
+        if through == "logits":
+            return functional.binary_cross_entropy_with_logits(z, t)
+        return functional.binary_cross_entropy(z.sigmoid() if through == "sigmoid"
+                                               else z * 0.5, t)
+
+    step = compile(loss)
+    z = Tensor(np.full((1, 3), 0.5), requires_grad=True)
+    step(z, Tensor(np.array([[0.0, 1.0, 0.5]]))).backward()
+    with pytest.raises(ValueError, match=r"binary_cross_entropy(_with_logits)?: targets must "
+                                         r"lie in \[0, 1\].*1 of 3 .*\(e\.g\. 3\.0\)"):
+        step(z, Tensor(np.array([[0.0, 3.0, 0.5]])))
+
+
+def test_an_ops_own_value_error_is_not_called_a_broadcast_failure():
+    with pytest.raises(ValueError, match="targets must lie") as caught:
+        functional.binary_cross_entropy_with_logits(Tensor(np.zeros((1, 2))), [[0.0, 7.0]])
+    assert "broadcast" not in str(caught.value)

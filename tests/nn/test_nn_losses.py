@@ -1,6 +1,8 @@
 """Losses: values against their formulas, gradients against finite differences and the
 closed forms, safety at the edges, dtypes, and errors that name the problem."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -155,7 +157,8 @@ def test_targets_may_be_tensors_or_arrays(name):
 def test_a_target_that_requires_grad_gets_its_gradient(name):
     loss, target = LOSSES[name]
     P = Tensor(probabilities((2, 5)), requires_grad=True)
-    T = Tensor(target(), requires_grad=True)
+    # soft targets inside (0, 1): gradcheck's steps must not leave the targets' domain
+    T = Tensor(np.clip(target(), 0.1, 0.9), requires_grad=True)
     assert gradcheck(loss, [P, T])
 
 
@@ -187,3 +190,34 @@ def test_labels_for_a_one_row_prediction_get_a_reshape_hint():
 def test_cross_entropy_refuses_bad_labels(labels, message):
     with pytest.raises(ValueError, match=f"cross_entropy: {message}"):
         nn.cross_entropy(Tensor(np.zeros((3, 3))), labels)
+
+
+PROBABILITY_TARGET_LOSSES = {
+    "binary_cross_entropy": (nn.binary_cross_entropy, lambda: Tensor(probabilities((2, 3)))),
+    "binary_cross_entropy_with_logits": (nn.binary_cross_entropy_with_logits,
+                                         lambda: Tensor(np.zeros((2, 3)))),
+    "cross_entropy": (nn.cross_entropy, lambda: Tensor(np.zeros((2, 3)))),
+}
+
+
+@pytest.mark.parametrize("name", PROBABILITY_TARGET_LOSSES)
+@pytest.mark.parametrize("bad", [2.0, -1.0, 1.0 + 1e-9, -1e-300, np.inf, np.nan])
+@pytest.mark.parametrize("form", ["array", "tensor", "requires_grad"])
+def test_a_target_outside_0_1_is_refused_naming_it(name, bad, form):
+    loss, prediction = PROBABILITY_TARGET_LOSSES[name]
+    T = np.array([[0.0, 1.0, 0.5], [1.0, bad, 0.0]])
+    target = T if form == "array" else Tensor(T, requires_grad=form == "requires_grad")
+    with pytest.raises(ValueError, match=rf"^{name}: .*\[0, 1\].* 1 of 6 .*{re.escape(str(bad))}"):
+        loss(prediction(), target)
+
+
+@pytest.mark.parametrize("name", PROBABILITY_TARGET_LOSSES)
+def test_targets_at_0_and_1_and_between_are_accepted(name):
+    loss, prediction = PROBABILITY_TARGET_LOSSES[name]
+    assert np.isfinite(loss(prediction(), np.array([[0.0, 1.0, 0.5], [1.0, 0.25, 0.0]])).item())
+
+
+def test_a_target_through_a_sigmoid_output_is_refused_too():
+    Z = Tensor(np.zeros((1, 2)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: .* \(e\.g\. -1\.0\)"):
+        nn.binary_cross_entropy(Z.sigmoid(), np.array([[0.0, -1.0]]))

@@ -217,7 +217,9 @@ def params_of(model):
 
 
 def diverging_fit(epochs=100, **kwargs):
-    """mse on an identity output with lr=1e6: the loss overflows to inf within 30 epochs."""
+    """mse on an identity output with lr=1e6: the loss overflows to inf within 30 epochs
+    (with the divergence stop turned off: it would stop at the second step)."""
+    kwargs.setdefault("divergence_factor", None)
     X, Y = nn.xor(m=40)
     model = nn.MLP([2, 4, 1], output="identity", rng=0)
     optimizer = nn.optim.SGD(model.parameters(), lr=1e6)
@@ -247,7 +249,7 @@ def test_the_non_finite_step_is_not_applied():
     X, Y = nn.xor(m=40)
     again = nn.MLP([2, 4, 1], output="identity", rng=0)
     nn.fit(again, X, Y, nn.mse, nn.optim.SGD(again.parameters(), lr=1e6), error.epoch - 1,
-           progress=False)
+           progress=False, divergence_factor=None)
     for got, expected in zip(params_of(model), params_of(again)):
         np.testing.assert_array_equal(got, expected)
 
@@ -299,6 +301,91 @@ def test_a_finite_loss_with_a_non_finite_gradient_stops_before_the_step():
     assert str(caught.value).startswith("fit: a gradient is not finite (the loss is 0)")
     for got, expected in zip(params_of(model), before):
         np.testing.assert_array_equal(got, expected)
+
+
+# ---------------------------------------------------------------- a diverging finite loss
+
+
+def flower_fit(lr, epochs=10, **kwargs):
+    X, Y = nn.flower()
+    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=2)
+    history = nn.fit(model, X, Y, nn.binary_cross_entropy,
+                     nn.optim.SGD(model.parameters(), lr=lr), epochs, progress=False, **kwargs)
+    return model, history
+
+
+@pytest.mark.parametrize("compile", [False, True])
+def test_a_loss_past_1000_times_its_first_value_stops_naming_step_loss_first_and_lr(compile):
+    with pytest.raises(nn.DivergenceError) as caught:
+        flower_fit(1e6, compile=compile)
+    error = caught.value
+    assert isinstance(error, RuntimeError) and training.DivergenceError is nn.DivergenceError
+    assert error.step == error.epoch == 2 and error.lr == 1e6 and error.factor == 1000
+    assert error.loss > 1000 * error.first_loss and np.isfinite(error.loss)
+    assert error.first_loss == pytest.approx(0.78118205, abs=1e-8)
+    assert len(error.history) == 1 and error.history.loss[0] == error.first_loss
+    assert str(error) == (f"fit: the loss diverged: {error.loss:g} at epoch 2 of 10, step 2, "
+                          f"more than 1000 times its first value 0.781182, with learning rate "
+                          f"1e+06; stopped before that step's update: try a smaller learning "
+                          f"rate (or divergence_factor=None to go on)")
+
+
+def test_the_diverged_step_is_not_applied():
+    with pytest.raises(nn.DivergenceError) as caught:
+        model, _ = flower_fit(1e6)
+    X, Y = nn.flower()
+    again = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=2)
+    stopped = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=2)
+    nn.fit(again, X, Y, nn.binary_cross_entropy, nn.optim.SGD(again.parameters(), lr=1e6),
+           caught.value.step - 1, progress=False)
+    with pytest.raises(nn.DivergenceError):
+        nn.fit(stopped, X, Y, nn.binary_cross_entropy,
+               nn.optim.SGD(stopped.parameters(), lr=1e6), 10, progress=False)
+    for got, expected in zip(params_of(stopped), params_of(again)):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_divergence_factor_none_goes_on_and_a_smaller_factor_stops_sooner():
+    _, history = flower_fit(1e6, epochs=5, divergence_factor=None)
+    assert len(history) == 5 and max(history.loss) > 1000 * history.loss[0]
+    with pytest.raises(nn.DivergenceError) as caught:
+        flower_fit(30.0, epochs=50, divergence_factor=1.5)
+    assert caught.value.factor == 1.5 and caught.value.loss > 1.5 * caught.value.first_loss
+    _, history = flower_fit(30.0, epochs=50)  # the default lets this run go on
+    assert len(history) == 50
+
+
+def test_minibatch_losses_are_compared_with_the_first_minibatch():
+    X, Y = nn.flower()
+    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=2)
+    with pytest.raises(nn.DivergenceError) as caught:
+        nn.fit(model, X, Y, nn.binary_cross_entropy, nn.optim.SGD(model.parameters(), lr=1e6),
+               3, batch_size=100, rng=0, progress=False)
+    assert caught.value.epoch == 1 and caught.value.step == 2 and caught.value.history.loss == []
+
+
+def test_a_first_loss_of_zero_or_below_gives_no_scale():
+    """Any later loss would be "more than 1000 times" a first loss of 0 (a perfect fit), or
+    of a negative one (a custom loss): no stop then."""
+    X, Y = nn.xor(m=8)
+    for first in (0.0, -1.0):
+        calls = []
+
+        def loss(prediction, target, first=first, calls=calls):
+            calls.append(1)
+            return (prediction * 0.0).sum() + (first if len(calls) == 1 else 5.0)
+
+        model = nn.MLP([2, 3, 1], rng=0)
+        history = nn.fit(model, X, Y, loss, nn.optim.SGD(model.parameters(), lr=0.1), 3,
+                         progress=False)
+        assert history.loss == [first, 5.0, 5.0]
+
+
+@pytest.mark.parametrize("factor", [0, 1, -5, 0.5, float("nan"), float("inf"), True, "1000"])
+def test_a_bad_divergence_factor_is_refused(factor):
+    with pytest.raises(ValueError, match=r"fit: divergence_factor must be a number > 1 \(or "
+                                         r"None to never stop\), got"):
+        flower_fit(0.1, epochs=1, divergence_factor=factor)
 
 
 # ---------------------------------------------------------------- end to end
