@@ -46,6 +46,18 @@ def _animate(path: Path) -> None:
     viz.animate(_graph(), path)
 
 
+def _drawing_save(path: Path) -> None:
+    from autograd_core import viz
+
+    viz.draw(_graph()).save(path)
+
+
+def _drawing_render(path: Path) -> None:
+    from autograd_core import viz
+
+    viz.draw(_graph()).render(outfile=path, cleanup=True)
+
+
 def _save(path: Path) -> None:
     nn.save(nn.MLP([2, 3, 1], rng=0), path)
 
@@ -84,6 +96,8 @@ WRITERS: dict[str, tuple[Callable[[Path], None], str]] = {
     "viz.render": (_render, "g.svg"),
     "backprop graph -o": (_graph_command, "g.svg"),
     "viz.animate": (_animate, "steps.html"),
+    "Drawing.save": (_drawing_save, "g.gv"),
+    "Drawing.render": (_drawing_render, "g.png"),
     "nn.save": (_save, "m.npz"),
     "exercise notebook": (_notebook, "rojas_exercise.ipynb"),
     "errata markdown": (_errata, "errata.md"),
@@ -130,6 +144,11 @@ def disk_full_after(size: int, monkeypatch) -> Iterator[None]:
         signal.signal(signal.SIGXFSZ, handler)
 
 
+def names_the_users_path(message: str, path: Path) -> bool:
+    """The error names the path (or, for Drawing.render, its DOT file), never a temporary."""
+    return str(path.with_suffix("")) in message and ".tmp" not in message
+
+
 def test_writes_a_new_file_with_the_modes_of_an_ordinary_one(tmp_path, writer) -> None:
     write, name = writer
     for mask in (0o022, 0o077):
@@ -163,8 +182,7 @@ def test_a_full_disk_mid_write_leaves_the_old_file_and_no_temporary(tmp_path, wr
         write(path)
     assert path.read_bytes() == OLD
     assert os.listdir(tmp_path) == [name]
-    message = str(info.value)
-    assert str(path) in message and ".tmp" not in message
+    assert names_the_users_path(str(info.value), path)
 
 
 @pytest.mark.parametrize("step", ["fsync", "replace"])
@@ -184,7 +202,7 @@ def test_a_failed_sync_or_rename_leaves_the_old_file(tmp_path, writer, monkeypat
     with pytest.raises(Exception) as info:
         write(path)
     assert path.read_bytes() == OLD and os.listdir(tmp_path) == [name]
-    assert str(path) in str(info.value) and ".tmp" not in str(info.value)
+    assert names_the_users_path(str(info.value), path)
 
 
 # ---------------------------------------------------------------- the helper itself
