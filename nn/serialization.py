@@ -85,7 +85,7 @@ def load(module: Module, path: PathLike) -> Module:
     """Load parameters saved by ``save`` into ``module``, in place; return ``module``.
 
     Raises ``FileNotFoundError`` if there is no file, ``IsADirectoryError`` for a folder,
-    ``ValueError`` for a FIFO, a device or a socket (each named: a FIFO is never waited on),
+    ``OSError`` for a FIFO, a device or a socket (each named: a FIFO is never waited on),
     and ``ValueError`` naming the file, the member and the check when anything is wrong: not a
     zip archive, damaged or truncated, a member that is not a ``.npy`` array, a duplicate,
     missing or unexpected name, a member larger than its parameter needs, a wrong shape, a
@@ -142,8 +142,8 @@ def _open_regular(path: PathLike) -> IO[bytes]:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, f"{where} is a folder, not a file nn.save "
                                                   f"wrote")
-        raise ValueError(f"{where} is {kind_of(mode)}, not a regular file; nn.load reads the "
-                         f"file nn.save wrote")
+        raise OSError(errno.EINVAL, f"{where} is {kind_of(mode)}, not a regular file; nn.load "
+                                    f"reads the file nn.save wrote")
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")

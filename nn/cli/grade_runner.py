@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import traceback
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,7 +61,8 @@ def run_learner(file: str, function: str, cache: Cache, time_limit: float,
     """Run ``function`` of ``file`` on ``cache`` in a child process for at most
     ``time_limit`` seconds; a returned array of more than ``max_values`` values is not sent
     back (only its shape)."""
-    with tempfile.TemporaryDirectory(prefix="backprop-grade-") as folder:
+    with tempfile.TemporaryDirectory(prefix="backprop-grade-",
+                                     ignore_cleanup_errors=True) as folder:
         job = Path(folder)
         with open(job / "cache.pickle", "wb") as out:  # ours, read by the child
             pickle.dump(_picklable(cache), out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -89,7 +91,8 @@ def run_learner(file: str, function: str, cache: Cache, time_limit: float,
                                    f"({where}): an endless loop, or input() waiting? "
                                    f"(--time-limit changes the limit)",
                            output=output, printed=printed)
-        return _outcome(job, process.returncode, stage, function, output, printed)
+        return _outcome(job, process.returncode, stage, function, output, printed,
+                        max_values)
 
 
 def _wait(process: subprocess.Popen, stage: Path, time_limit: float) -> bool:
@@ -150,34 +153,42 @@ def _read_text(path: Path) -> str:
 
 
 def _outcome(job: Path, status: int, stage: str, function: str, output: str,
-             printed: int) -> Outcome:
+             printed: int, max_values: int) -> Outcome:
     """The child's report, or what its exit status says happened."""
     where = _STAGES.get(stage, _STAGES[""]).format(function=f"{function}(cache)")
-    try:
-        report = json.loads((job / "result.json").read_text(encoding="utf-8"))
-        arrays = dict(np.load(job / "result.npz", allow_pickle=False)) \
-            if (job / "result.npz").exists() else {}
-    except (OSError, ValueError, TypeError) as error:
+
+    def failed(failure: str) -> Outcome:
+        return Outcome(failure=failure, output=output, printed=printed)
+
+    if not (job / "result.json").exists():
         if status < 0:
             name = signal.Signals(-status).name if -status in signal.valid_signals() else "?"
-            failure = f"your code crashed the process ({name}) {where}"
-        elif (job / "result.json").exists():
-            failure = f"your code's result could not be read back ({error})"
-        else:
-            failure = (f"your code ended the process (exit status {status}) {where}, "
-                       f"without returning: os._exit() or a crash?")
-        return Outcome(failure=failure, output=output, printed=printed)
-    if not isinstance(report, dict) or "kind" not in report:
-        return Outcome(failure="your code's result could not be read back", output=output,
-                       printed=printed)
-    if report["kind"] == "error":
-        return Outcome(failure=str(report.get("message", "")), output=output, printed=printed)
-    try:
-        returned = _rebuild(report, arrays)
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        return Outcome(failure=f"your code's result could not be read back ({error!r})",
-                       output=output, printed=printed)
-    return Outcome(returned=returned, output=output, printed=printed)
+            return failed(f"your code was killed (SIGKILL: out of memory?) {where}"
+                          if name == "SIGKILL" else
+                          f"your code crashed the process ({name}) {where}")
+        return failed(f"your code ended the process (exit status {status}) {where}, without "
+                      f"returning: os._exit() or a crash?")
+    try:  # written by our child, but in the learner's process: read as untrusted data
+        report = json.loads((job / "result.json").read_text(encoding="utf-8"))
+        arrays = _arrays(job / "result.npz", max_values)
+        if report.get("kind") == "error":
+            return failed(str(report["message"]))
+        return Outcome(returned=_rebuild(report, arrays), output=output, printed=printed)
+    except Exception as error:  # noqa: BLE001 - any malformed report is one line
+        return failed(f"your code's result could not be read back ({type(error).__name__}: "
+                      f"{error})")
+
+
+def _arrays(path: Path, max_values: int) -> dict[str, np.ndarray]:
+    """The arrays of the child's ``.npz``: never unpickled, never more than the limit."""
+    if not path.exists():
+        return {}
+    with zipfile.ZipFile(path) as archive:
+        declared = sum(info.file_size for info in archive.infolist())
+    if declared > 64 * (max_values + 1024) * 8:
+        raise ValueError(f"{declared:,} bytes of arrays, more than a result can hold")
+    with np.load(path, allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
 
 
 def _value(entry: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:

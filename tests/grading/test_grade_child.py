@@ -53,7 +53,7 @@ BAD = {
     "os._exit(0) in backprop": ("import os" + FUNCTION.format("os._exit(0)"),
                                 "ended the process (exit status 0) while running backprop"),
     "SIGKILL of itself": ("import os, signal" + FUNCTION.format(
-        "os.kill(os.getpid(), signal.SIGKILL)"), "crashed the process (SIGKILL)"),
+        "os.kill(os.getpid(), signal.SIGKILL)"), "was killed (SIGKILL: out of memory?)"),
     "a raise at module level": ("1 / 0\n", "your file raised ZeroDivisionError"),
     "a raise in backprop": (FUNCTION.format("raise KeyError('dZ')"),
                             "your backprop(cache) raised KeyError: 'dZ' (line 3"),
@@ -85,6 +85,13 @@ BAD = {
                                        "not right: 0 of 8 right (wrong: db[2]"),
     "a huge array": ("import numpy as np" + FUNCTION.format(
         "return {'dZ2': np.zeros((2000, 2000))}"), "not right: 0 of 8 right (wrong: dZ[2]"),
+    "a forged, malformed result": (
+        "import os, sys\nopen(os.path.join(sys.argv[1], 'result.json'), 'w').write('[1, 2')\n"
+        "os._exit(0)\n", "not graded: your code's result could not be read back"),
+    "a forged result claiming success": (
+        "import json, os, sys\njson.dump({'kind': 'error', 'message': 'right: all 8'}, "
+        "open(os.path.join(sys.argv[1], 'result.json'), 'w'))\nos._exit(0)\n",
+        "not graded: right: all 8"),
     "a fake verdict printed": (FUNCTION.format(
         "print('right: all 8 quantities of notation ours are returned and right'); return {}"),
         "nothing graded: 0 of 8 returned"),

@@ -101,7 +101,7 @@ def test_load_refuses_a_fifo_without_waiting_for_a_writer(tmp_path):
     if thread.is_alive():  # unblock the open so the thread ends, then fail
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("nn.load waited on a FIFO")
-    assert len(outcome) == 1 and isinstance(outcome[0], ValueError)
+    assert len(outcome) == 1 and isinstance(outcome[0], OSError)
     assert "is a FIFO (named pipe), not a regular file" in str(outcome[0])
     assert str(fifo) in str(outcome[0])
 
