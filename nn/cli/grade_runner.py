@@ -32,10 +32,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core._atomic import replacing, write_bytes, write_text
+
 from ..closed_form.grading.grader import Unreadable
 from ..closed_form.grading.rules import Cache
 from ..closed_form.result import BackpropResult, Quantity
 
+_WHO = "backprop grade"
 _STARTUP = 120.0  # seconds the interpreter may take to start, before the file's time
 _KEPT_OUTPUT = 64_000  # bytes kept from the pipe; the rest is counted and dropped
 _STAGES = {"load": "while loading the file", "call": "while running {function}",
@@ -64,11 +67,11 @@ def run_learner(file: str, function: str, cache: Cache, time_limit: float,
     with tempfile.TemporaryDirectory(prefix="backprop-grade-",
                                      ignore_cleanup_errors=True) as folder:
         job = Path(folder)
-        with open(job / "cache.pickle", "wb") as out:  # ours, read by the child
-            pickle.dump(_picklable(cache), out, protocol=pickle.HIGHEST_PROTOCOL)
-        (job / "job.json").write_text(json.dumps({"file": os.path.abspath(file),
-                                                  "function": function,
-                                                  "max_values": max_values}))
+        write_bytes(job / "cache.pickle",  # ours, read by the child
+                    pickle.dumps(_picklable(cache), protocol=pickle.HIGHEST_PROTOCOL), _WHO)
+        write_text(job / "job.json", json.dumps({"file": os.path.abspath(file),
+                                                 "function": function,
+                                                 "max_values": max_values}), _WHO)
         here = str(Path(__file__).resolve().parents[2])  # the folder holding nn/
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
@@ -139,7 +142,10 @@ class _Reader(threading.Thread):
 
 def _kill_group(process: subprocess.Popen) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):  # the child leads its own group: what it started goes too
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
@@ -258,7 +264,7 @@ def child() -> None:
 
 
 def _stage(job: Path, stage: str) -> None:
-    (job / "stage").write_text(stage, encoding="utf-8")
+    write_text(job / "stage", stage, _WHO)
     sys.stdout.flush()
 
 
@@ -306,7 +312,7 @@ def _describe(returned: Any, max_values: int) -> tuple[dict[str, Any], dict[str,
         arrays[name] = np.array(array, copy=True, subok=False)
         return {"array": name}
 
-    if type(returned) is BackpropResult:
+    if isinstance(returned, BackpropResult):
         quantities = {str(k): {"gradient": str(q.gradient), "factor": float(q.factor),
                                "factor_text": str(q.factor_text), "plain": str(q.plain or k)}
                       for k, q in returned.quantities.items()}
@@ -343,8 +349,6 @@ def _send(job: Path, report: dict[str, Any], arrays: dict[str, np.ndarray] | Non
           ) -> None:
     """Write the report (and arrays) for the parent, the JSON last: its presence says done."""
     if arrays:
-        with open(job / "result.npz", "wb") as out:
+        with replacing(job / "result.npz", _WHO) as out:
             np.savez(out, **arrays)  # type: ignore[arg-type]
-    partial = job / "result.json.part"
-    partial.write_text(json.dumps(report), encoding="utf-8")
-    os.replace(partial, job / "result.json")
+    write_text(job / "result.json", json.dumps(report), _WHO)
