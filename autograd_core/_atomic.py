@@ -44,7 +44,7 @@ def _target(path: PathLike, who: str) -> Path:
         raise TypeError(f"{who}: the path must be a str or os.PathLike, got "
                         f"{type(path).__name__}")
     if os.fspath(path) == "":  # Path("") would be ".", the current folder
-        raise ValueError(f"{who}: the path is empty; give a file name such as 'out.svg'")
+        raise ValueError(f"{who}: the path is empty; give a file name")
     target = Path(path)
     try:
         info = target.lstat()

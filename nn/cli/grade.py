@@ -57,11 +57,12 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
         "network options: Wichmann's section 6 network on the flower data; with any, a random "
         "network (the others at their defaults).\n\nExit status 0 only when every quantity "
         "of the notation is returned and right (ours: dA[l], dZ[l], dW[l], db[l] for each "
-        f"layer l; dA[0] is optional), {WRONG} otherwise; --partial says how many of how many "
-        "are right, for practice.",
+        f"layer l, dA[0] optional; another notation: its own names), {WRONG} otherwise; "
+        "--partial says how many of how many are right, for practice.",
         """
         backprop grade my_backprop.py
         backprop grade my_backprop.py --notation rojas
+        backprop grade my_backprop.py --partial --time-limit 10
         backprop grade my_backprop.py --sizes 3,5,2 --loss mse --output identity
         """,
     )
