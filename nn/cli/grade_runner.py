@@ -14,10 +14,12 @@ time limit, and never reads the learner's word for the result.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -40,6 +42,7 @@ from ..closed_form.result import BackpropResult, Quantity
 
 _WHO = "backprop grade"
 _STARTUP = 120.0  # seconds the interpreter may take to start, before the file's time
+_MAX_REPORT = 64_000_000  # bytes of JSON: a line per returned entry
 _KEPT_OUTPUT = 64_000  # bytes kept from the pipe; the rest is counted and dropped
 _STAGES = {"load": "while loading the file", "call": "while running {function}",
            "convert": "while its result was read", "": "before the file was loaded"}
@@ -89,7 +92,7 @@ def run_learner(file: str, function: str, cache: Cache, time_limit: float,
         output, printed = reader.text(), reader.total
         stage = _read_text(job / "stage")
         if timed_out:
-            where = _STAGES[stage].format(function=f"{function}(cache)")
+            where = _STAGES.get(stage, _STAGES[""]).format(function=f"{function}(cache)")
             return Outcome(failure=f"your code did not finish within {time_limit:g} s "
                                    f"({where}): an endless loop, or input() waiting? "
                                    f"(--time-limit changes the limit)",
@@ -151,11 +154,25 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _read_text(path: Path) -> str:
+def _read(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path``, a file the learner's process could replace: None unless it is a
+    regular file (not a link, a FIFO that would block, a device) of at most ``limit`` bytes."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return stream.read(limit + 1)[:limit]
+
+
+def _read_text(path: Path) -> str:
+    data = _read(path, 100)
+    return "" if data is None else data.decode("utf-8", "replace").strip()
 
 
 def _outcome(job: Path, status: int, stage: str, function: str, output: str,
@@ -166,7 +183,8 @@ def _outcome(job: Path, status: int, stage: str, function: str, output: str,
     def failed(failure: str) -> Outcome:
         return Outcome(failure=failure, output=output, printed=printed)
 
-    if not (job / "result.json").exists():
+    report_bytes = _read(job / "result.json", _MAX_REPORT)
+    if report_bytes is None:
         if status < 0:
             name = signal.Signals(-status).name if -status in signal.valid_signals() else "?"
             return failed(f"your code was killed (SIGKILL: out of memory?) {where}"
@@ -175,7 +193,7 @@ def _outcome(job: Path, status: int, stage: str, function: str, output: str,
         return failed(f"your code ended the process (exit status {status}) {where}, without "
                       f"returning: os._exit() or a crash?")
     try:  # written by our child, but in the learner's process: read as untrusted data
-        report = json.loads((job / "result.json").read_text(encoding="utf-8"))
+        report = json.loads(report_bytes.decode("utf-8"))
         arrays = _arrays(job / "result.npz", max_values)
         if report.get("kind") == "error":
             return failed(str(report["message"]))
@@ -187,13 +205,17 @@ def _outcome(job: Path, status: int, stage: str, function: str, output: str,
 
 def _arrays(path: Path, max_values: int) -> dict[str, np.ndarray]:
     """The arrays of the child's ``.npz``: never unpickled, never more than the limit."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
-    with zipfile.ZipFile(path) as archive:
+    most = 64 * (max_values + 1024) * 8
+    data = _read(path, most)
+    if data is None:
+        raise ValueError("the arrays are not a regular file of a result's size")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         declared = sum(info.file_size for info in archive.infolist())
-    if declared > 64 * (max_values + 1024) * 8:
+    if declared > most:
         raise ValueError(f"{declared:,} bytes of arrays, more than a result can hold")
-    with np.load(path, allow_pickle=False) as archive:
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
         return {name: archive[name] for name in archive.files}
 
 

@@ -92,6 +92,12 @@ BAD = {
         "import json, os, sys\njson.dump({'kind': 'error', 'message': 'right: all 8'}, "
         "open(os.path.join(sys.argv[1], 'result.json'), 'w'))\nos._exit(0)\n",
         "not graded: right: all 8"),
+    "a FIFO planted as the result": (
+        "import os, sys\nos.mkfifo(os.path.join(sys.argv[1], 'result.json'))\nos._exit(0)\n",
+        "not graded: your code ended the process (exit status 0) while loading"),
+    "a result linked to an endless device": (
+        "import os, sys\nos.symlink('/dev/zero', os.path.join(sys.argv[1], 'result.json'))\n"
+        "os._exit(0)\n", "not graded: your code ended the process (exit status 0)"),
     "a fake verdict printed": (FUNCTION.format(
         "print('right: all 8 quantities of notation ours are returned and right'); return {}"),
         "nothing graded: 0 of 8 returned"),
