@@ -119,8 +119,8 @@ def replacing(path: PathLike, who: str) -> Iterator[BinaryIO]:
     except BaseException as err:
         try:
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
+        except OSError:  # already gone, or the folder's permissions changed: the error
+            pass  # that matters is the one being raised
         if not isinstance(err, OSError):
             raise
         raise _named(err, who, target, temporary=temporary) from None
