@@ -53,12 +53,21 @@ def _target(path: PathLike, who: str) -> Path:
     except OSError as err:
         raise _named(err, who, target) from None
     if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, f"{who}: {str(target)!r} is a folder, not a "
-                                f"file; give a file name inside it")
+        raise os_error(IsADirectoryError, errno.EISDIR, f"{who}: {str(target)!r} is a folder, "
+                                                        f"not a file; give a file name inside it")
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-        raise OSError(errno.EINVAL, f"{who}: {str(target)!r} is {kind_of(info.st_mode)}, "
-                                          f"not a regular file; give a file name")
+        raise os_error(OSError, errno.EINVAL, f"{who}: {str(target)!r} is "
+                                              f"{kind_of(info.st_mode)}, not a regular file; "
+                                              f"give a file name")
     return target
+
+
+def os_error(kind: type[OSError], number: int | None, message: str) -> OSError:
+    """``kind(message)`` with ``errno`` set: the message reads as written, with no
+    ``[Errno N]`` in front, and code can still test ``error.errno``."""
+    error = kind(message)
+    error.errno = number
+    return error
 
 
 def kind_of(mode: int) -> str:
@@ -77,7 +86,7 @@ def _named(err: OSError, who: str, path: Path, doing: str = "cannot write",
     if err.filename is not None and os.fsdecode(err.filename) not in (temporary, str(path)):
         reason += f" ({os.fsdecode(err.filename)!r})"  # another file: the block's own
     message = f"{who}: {doing} {str(path)!r}: {reason}"
-    return type(err)(err.errno, message) if err.errno is not None else type(err)(message)
+    return os_error(type(err), err.errno, message)
 
 
 def _create(target: Path, who: str) -> tuple[int, str]:
@@ -90,13 +99,13 @@ def _create(target: Path, who: str) -> tuple[int, str]:
         except FileExistsError:
             continue
         except FileNotFoundError:
-            raise FileNotFoundError(errno.ENOENT, f"{who}: cannot write "
-                                    f"{str(target)!r}: the folder {str(folder)!r} does not "
-                                    f"exist") from None
+            raise os_error(FileNotFoundError, errno.ENOENT, f"{who}: cannot write "
+                           f"{str(target)!r}: the folder {str(folder)!r} does not exist") \
+                from None
         except OSError as err:
             raise _named(err, who, target, "cannot create a file beside") from None
-    raise FileExistsError(errno.EEXIST, f"{who}: cannot write {str(target)!r}: no fresh "
-                          f"temporary name in {str(folder)!r} after {_TRIES} tries")
+    raise os_error(FileExistsError, errno.EEXIST, f"{who}: cannot write {str(target)!r}: no "
+                   f"fresh temporary name in {str(folder)!r} after {_TRIES} tries")
 
 
 @contextmanager

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from autograd_core import Tensor
-from autograd_core._atomic import kind_of, replacing
+from autograd_core._atomic import kind_of, os_error, replacing
 
 from .module import Module
 
@@ -130,20 +130,21 @@ def _open_regular(path: PathLike) -> IO[bytes]:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise FileNotFoundError(errno.ENOENT, f"{where}: no such file") from None
+        raise os_error(FileNotFoundError, errno.ENOENT, f"{where}: no such file") from None
     except IsADirectoryError:
-        raise IsADirectoryError(errno.EISDIR, f"{where} is a folder, not a file nn.save "
-                                              f"wrote") from None
+        raise os_error(IsADirectoryError, errno.EISDIR, f"{where} is a folder, not a file "
+                                                        f"nn.save wrote") from None
     except OSError as err:
-        raise type(err)(err.errno, f"{where}: cannot open it: {err.strerror}") from None
+        raise os_error(type(err), err.errno, f"{where}: cannot open it: {err.strerror}") \
+            from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, f"{where} is a folder, not a file nn.save "
-                                                  f"wrote")
-        raise OSError(errno.EINVAL, f"{where} is {kind_of(mode)}, not a regular file; nn.load "
-                                    f"reads the file nn.save wrote")
+            raise os_error(IsADirectoryError, errno.EISDIR, f"{where} is a folder, not a file "
+                                                            f"nn.save wrote")
+        raise os_error(OSError, errno.EINVAL, f"{where} is {kind_of(mode)}, not a regular "
+                                              f"file; nn.load reads the file nn.save wrote")
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")

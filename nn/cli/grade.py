@@ -187,7 +187,8 @@ def run_grade(args: argparse.Namespace) -> int:
     network = (f"MLP {list(cache.sizes)} "
                f"({', '.join(a.name for a in cache.activations[1:])}), {loss}, m = {cache.m}")
     most = 4 * max(value.size for value in truth.values()) + 1024
-    outcome = run_learner(args.file, args.function, learner_cache(cache), args.time_limit, most)
+    limit = getattr(args, "time_limit", TIME_LIMIT)  # a Namespace built by hand: the default
+    outcome = run_learner(args.file, args.function, learner_cache(cache), limit, most)
     if outcome.printed:
         print(printed(outcome.output, outcome.printed))
     if outcome.failure:
@@ -195,6 +196,6 @@ def run_grade(args: argparse.Namespace) -> int:
         return WRONG
     report = grade_cache(lambda _cache: outcome.returned, cache, truth, args.notation, network)
     print(report)
-    line, status = verdict(report, args.notation, cache.L, args.partial)
+    line, status = verdict(report, args.notation, cache.L, getattr(args, "partial", False))
     print(line)
     return status
