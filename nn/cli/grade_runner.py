@@ -181,7 +181,7 @@ def _outcome(job: Path, status: int, stage: str, function: str, output: str,
     where = _STAGES.get(stage, _STAGES[""]).format(function=f"{function}(cache)")
 
     def failed(failure: str) -> Outcome:
-        return Outcome(failure=failure, output=output, printed=printed)
+        return Outcome(failure=one_line(failure), output=output, printed=printed)
 
     report_bytes = _read(job / "result.json", _MAX_REPORT)
     if report_bytes is None:
@@ -201,6 +201,13 @@ def _outcome(job: Path, status: int, stage: str, function: str, output: str,
     except Exception as error:  # noqa: BLE001 - any malformed report is one line
         return failed(f"your code's result could not be read back ({type(error).__name__}: "
                       f"{error})")
+
+
+def one_line(text: str, most: int = 500) -> str:
+    """``text`` on one line of at most ``most`` characters (an exception's message may hold
+    line breaks, or megabytes)."""
+    line = " | ".join(part.strip() for part in text.splitlines() if part.strip())
+    return line if len(line) <= most else line[:most] + " ..."
 
 
 def _arrays(path: Path, max_values: int) -> dict[str, np.ndarray]:
@@ -296,6 +303,8 @@ def _raised(error: BaseException, stage: str, function: str, file: str) -> str:
     mine = [f for f in frames if os.path.abspath(f.filename) == file]
     frames = mine or frames  # exit() is raised in site's code: the learner's line is news
     where = f" (line {frames[-1].lineno} of {frames[-1].filename})" if frames else ""
+    if isinstance(error, SyntaxError) and error.lineno:  # raised by the compiler: no frame
+        where = f" (line {error.lineno} of {error.filename})"
     who = {"load": "your file", "call": f"your {function}(cache)",
            "convert": f"reading what {function}(cache) returned"}[stage]
     if isinstance(error, SystemExit):

@@ -98,6 +98,10 @@ BAD = {
     "a result linked to an endless device": (
         "import os, sys\nos.symlink('/dev/zero', os.path.join(sys.argv[1], 'result.json'))\n"
         "os._exit(0)\n", "not graded: your code ended the process (exit status 0)"),
+    "a syntax error": ("def backprop(c)\n    return {}\n",
+                       "your file raised SyntaxError: expected ':' (line 1 of"),
+    "a message of many lines": (FUNCTION.format("raise ValueError('a\\n' * 100_000)"),
+                                "raised ValueError: a | a | a"),
     "a fake verdict printed": (FUNCTION.format(
         "print('right: all 8 quantities of notation ours are returned and right'); return {}"),
         "nothing graded: 0 of 8 returned"),
@@ -113,6 +117,7 @@ def test_whatever_the_file_does_the_grade_ends_with_our_line(run, name) -> None:
     if name == "strings that look like numbers":
         assert any("got <U3 values (text), not real numbers" in line for line in lines)
     assert last.startswith(("not graded: ", "not right: ", "nothing graded: "))
+    assert len(last) < 1000
 
 
 def test_the_right_file_is_the_only_way_to_exit_0(run) -> None:
