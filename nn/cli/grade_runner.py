@@ -44,6 +44,7 @@ _WHO = "backprop grade"
 _STARTUP = 120.0  # seconds the interpreter may take to start, before the file's time
 _MAX_REPORT = 64_000_000  # bytes of JSON: a line per returned entry
 _KEPT_OUTPUT = 64_000  # bytes kept from the pipe; the rest is counted and dropped
+_MAX_ENTRIES = 10_000  # returned entries: a network of 1,000 layers (the most) has 4,001
 _STAGES = {"load": "while loading the file", "call": "while running {function}",
            "convert": "while its result was read", "": "before the file was loaded"}
 
@@ -280,7 +281,7 @@ def child() -> None:
         returned = fn(cache)
         stage = "convert"
         _stage(job, stage)
-        report, arrays = _describe(returned, int(spec["max_values"]))
+        report, arrays = _describe(returned, int(spec["max_values"]), function)
     except BaseException as error:  # SystemExit, KeyboardInterrupt too: all the learner's
         try:
             message = _raised(error, stage, function, spec["file"])
@@ -315,7 +316,8 @@ def _raised(error: BaseException, stage: str, function: str, file: str) -> str:
     return f"{who} raised {text}{where}"
 
 
-def _describe(returned: Any, max_values: int) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _describe(returned: Any, max_values: int, function: str
+              ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Plain data for ``returned``: its entries, each an array (by name in ``arrays``), None
     or why it is no array; anything the learner's objects raise propagates to ``child``."""
     from ..closed_form.grading.names import parse_key
@@ -344,14 +346,19 @@ def _describe(returned: Any, max_values: int) -> tuple[dict[str, Any], dict[str,
         return {"array": name}
 
     if isinstance(returned, BackpropResult):
-        quantities = {str(k): {"gradient": str(q.gradient), "factor": float(q.factor),
-                               "factor_text": str(q.factor_text), "plain": str(q.plain or k)}
+        quantities = {_short(str(k)): {"gradient": str(q.gradient), "factor": float(q.factor),
+                                       "factor_text": _short(str(q.factor_text)),
+                                       "plain": _short(str(q.plain or k))}
                       for k, q in returned.quantities.items()}
-        entries = [{"key": str(k), "layer": int(layer), **value(v)}
+        if len(quantities) > _MAX_ENTRIES or sum(map(len, returned.arrays.values())) > \
+                _MAX_ENTRIES:
+            return {"kind": "error", "message": f"the result {function}(cache) returned has "
+                    f"more than {_MAX_ENTRIES} entries"}, {}
+        entries = [{"key": _short(str(k)), "layer": int(layer), **value(v)}
                    for k, per_layer in returned.arrays.items() for layer, v in per_layer.items()]
         return {"kind": "result", "quantities": quantities, "entries": entries}, arrays
     if not isinstance(returned, Mapping):
-        return {"kind": "other", "type": type(returned).__name__}, arrays
+        return {"kind": "other", "type": _short(type(returned).__name__)}, arrays
     entries = []
     for key, v in returned.items():  # as names.flatten reads it, nested dicts unfolded
         if isinstance(key, str) and isinstance(v, Mapping):
@@ -360,8 +367,16 @@ def _describe(returned: Any, max_values: int) -> tuple[dict[str, Any], dict[str,
         else:
             items = [(key if isinstance(key, str) else repr(key), v, parse_key(key))]
         for written, array, parsed in items:
-            entries.append({"key": _key(str(written), parsed), **value(array)})
+            if len(entries) == _MAX_ENTRIES:
+                return {"kind": "error", "message": f"what {function}(cache) returned has more "
+                        f"than {_MAX_ENTRIES} entries: return one array per quantity"}, {}
+            entries.append({"key": _key(_short(str(written)), parsed), **value(array)})
     return {"kind": "mapping", "entries": entries}, arrays
+
+
+def _short(text: str, most: int = 60) -> str:
+    """A returned key as the report shows it: a name, not megabytes."""
+    return text if len(text) <= most else text[:most] + "..."
 
 
 def _key(written: str, parsed: tuple[str, int] | None) -> dict[str, Any]:

@@ -102,6 +102,8 @@ BAD = {
                        "your file raised SyntaxError: expected ':' (line 1 of"),
     "a message of many lines": (FUNCTION.format("raise ValueError('a\\n' * 100_000)"),
                                 "raised ValueError: a | a | a"),
+    "a million entries": (FUNCTION.format("return {f'x{i}': 0 for i in range(10**6)}"),
+                          "returned has more than 10000 entries"),
     "a fake verdict printed": (FUNCTION.format(
         "print('right: all 8 quantities of notation ours are returned and right'); return {}"),
         "nothing graded: 0 of 8 returned"),
@@ -162,6 +164,11 @@ def test_complex_answers_are_refused_naming_the_dtype(run, section6) -> None:
 
     report = grade(backprop, model, X, Y)
     assert not report.ok and "complex64" in report.line("dZ[2]").note
+
+
+def test_a_key_of_megabytes_is_shown_short(run) -> None:
+    status, last, lines = run(FUNCTION.format("return {'k' * 5_000_000: 1}"))
+    assert status == WRONG and sum(map(len, lines)) < 10_000
 
 
 def test_megabytes_printed_are_cut_short(run) -> None:
