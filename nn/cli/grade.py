@@ -135,7 +135,7 @@ def verdict(report: GradeReport, notation: str, L: int, partial: bool) -> tuple[
     n, k = len(asked), len(right)
     if k == n and report.ok:
         return f"right: all {n} quantities of notation {notation!r} are returned and right", 0
-    parts = [f"{label}: {', '.join(names)}" for label, names in
+    parts = [f"{label}: {_listed(names)}" for label, names in
              (("wrong", wrong), ("missing", missing)) if names]
     if report.problems:
         parts.append(f"{len(report.problems)} problem{'s' * (len(report.problems) > 1)} "
@@ -149,6 +149,12 @@ def verdict(report: GradeReport, notation: str, L: int, partial: bool) -> tuple[
         return (f"incomplete: {k} of {n} returned, all right; notation {notation!r} asks for "
                 f"all {n} ({why}): --partial grades a part, for practice"), WRONG
     return f"not right: {k} of {n} right ({why})", WRONG
+
+
+def _listed(names: list[str], most: int = 12) -> str:
+    """``"dA[2], dZ[2]"``; past ``most`` names, ``"..., and 3,990 more"`` (one line)."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown}, and {len(names) - most:,} more"
 
 
 def _network(args: argparse.Namespace) -> tuple[Any, Any, Any, str]:
