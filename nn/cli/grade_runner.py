@@ -269,6 +269,7 @@ def child() -> None:
     stage = "load"
     try:
         _stage(job, stage)
+        sys.path.insert(0, os.path.dirname(spec["file"]))  # as `python file.py`: its helpers
         namespace = runpy.run_path(spec["file"], run_name="__learner__")
         fn = namespace.get(function)
         if not callable(fn):

@@ -209,6 +209,12 @@ def test_time_limit_is_checked(run, capsys) -> None:
         assert status == 2 and any("--time-limit" in line for line in lines)
 
 
+def test_the_files_folder_is_importable_as_with_python_file(run, tmp_path) -> None:
+    (tmp_path / "helpers.py").write_text(RIGHT)
+    status, last, _ = run("from helpers import backprop\n")
+    assert status == 0, last
+
+
 def test_a_missing_file_is_one_line(run, tmp_path, capsys) -> None:
     assert main(["grade", str(tmp_path / "absent.py")]) == 1
     assert "no such file" in capsys.readouterr().err
