@@ -376,8 +376,10 @@ def _describe(returned: Any, max_values: int, function: str
 
 
 def _short(text: str, most: int = 60) -> str:
-    """A returned key as the report shows it: a name, not megabytes."""
-    return text if len(text) <= most else text[:most] + "..."
+    """A returned key as the report shows it: a name, not megabytes, and printable (a lone
+    surrogate would stop the report at ``print``)."""
+    text = text if len(text) <= most else text[:most] + "..."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _key(written: str, parsed: tuple[str, int] | None) -> dict[str, Any]:

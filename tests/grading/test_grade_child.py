@@ -104,6 +104,8 @@ BAD = {
                                 "raised ValueError: a | a | a"),
     "a million entries": (FUNCTION.format("return {f'x{i}': 0 for i in range(10**6)}"),
                           "returned has more than 10000 entries"),
+    "a key with a lone surrogate": (FUNCTION.format("return {'\\ud800': 1}"),
+                                    "not right: 0 of 8 right"),
     "a fake verdict printed": (FUNCTION.format(
         "print('right: all 8 quantities of notation ours are returned and right'); return {}"),
         "nothing graded: 0 of 8 returned"),
