@@ -12,9 +12,10 @@ and it changes the module only once everything is valid.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
-import secrets
+import stat
 import struct
 import warnings
 import zipfile
@@ -28,6 +29,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from autograd_core import Tensor
+from autograd_core._atomic import kind_of, os_error, replacing
 
 from .module import Module
 
@@ -54,50 +56,17 @@ def save(module: Module, path: PathLike) -> Path:
     """Write ``module.state_dict()`` to ``path`` as an uncompressed ``.npz``; return the path.
 
     The file is written exactly at ``path`` (no suffix is added; ``.npz`` is the convention)
-    through a temporary file of a fresh random name in the same folder, created exclusively
-    (an existing file or a planted symlink is never opened, let alone followed), synced to
-    disk, then renamed onto ``path`` in one step. So a reader sees the old file or the new
-    one, never half of one; concurrent saves each write their own temporary file and the
-    last rename wins; and no temporary file is left behind on any error. If ``path`` itself
-    is a symlink, the link is replaced, not followed. Errors name ``path``.
+    by ``autograd_core._atomic.replacing``, as every file the project writes: a fresh
+    temporary file in the same folder, synced, then renamed onto ``path`` in one step. So a
+    reader sees the old file or the new one, never half of one; concurrent saves each write
+    their own temporary file and the last rename wins; no temporary file is left behind on
+    any error; a symlink at ``path`` is replaced, not followed; the file gets the mode of an
+    ordinary new file (``0o666 & ~umask``). Errors name ``path``.
     """
-    path = Path(path)
     state = module.state_dict()
-    where = f"nn.save: {str(path)!r}"
-    folder = path.parent
-    fd, temporary = _create_exclusive(folder, path.name, where)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            _write_npz(file, state)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException as err:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(err, OSError) and err.errno is not None:  # it names the temporary file
-            raise type(err)(err.errno, f"{where}: {err.strerror}") from None
-        raise
-    return path
-
-
-def _create_exclusive(folder: Path, name: str, where: str) -> tuple[int, str]:
-    """A new file in ``folder`` opened for writing, created by this call (``O_EXCL``: never
-    an existing file or a symlink), with the mode ``open`` would give (``0o666 & ~umask``)."""
-    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    for _ in range(100):  # a name taken by chance, or planted: draw another
-        temporary = os.path.join(folder, f".{name[:32]}.{secrets.token_hex(8)}.tmp")
-        try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
-        except FileNotFoundError:
-            raise FileNotFoundError(2, f"{where}: the folder {str(folder)!r} does not exist") \
-                from None
-        except OSError as err:
-            raise type(err)(err.errno, f"{where}: cannot create a file in the folder "
-                                       f"{str(folder)!r}: {err.strerror}") from None
-    raise FileExistsError(f"{where}: no fresh temporary name in {str(folder)!r} after 100 tries")
+    with replacing(path, "nn.save") as file:
+        _write_npz(file, state)
+    return Path(path)
 
 
 def _write_npz(file: IO[bytes], state: dict[str, np.ndarray]) -> None:
@@ -115,11 +84,12 @@ def _write_npz(file: IO[bytes], state: dict[str, np.ndarray]) -> None:
 def load(module: Module, path: PathLike) -> Module:
     """Load parameters saved by ``save`` into ``module``, in place; return ``module``.
 
-    Raises ``FileNotFoundError`` if there is no file, and ``ValueError`` naming the file, the
-    member and the check when anything is wrong: not a zip archive, damaged or truncated, a
-    member that is not a ``.npy`` array, a duplicate, missing or unexpected name, a member
-    larger than its parameter needs, a wrong shape, a wrong dtype, NaN or inf values. On any
-    error the module is left unchanged.
+    Raises ``FileNotFoundError`` if there is no file, ``IsADirectoryError`` for a folder,
+    ``OSError`` for a FIFO, a device or a socket (each named: a FIFO is never waited on),
+    and ``ValueError`` naming the file, the member and the check when anything is wrong: not a
+    zip archive, damaged or truncated, a member that is not a ``.npy`` array, a duplicate,
+    missing or unexpected name, a member larger than its parameter needs, a wrong shape, a
+    wrong dtype, NaN or inf values. On any error the module is left unchanged.
 
     Dtypes: a member must hold real floating values the parameter's dtype takes exactly
     (``np.can_cast(..., "safe")``): the same dtype (either byte order), or a narrower float
@@ -128,12 +98,8 @@ def load(module: Module, path: PathLike) -> Module:
     would round. Fortran-ordered members (NumPy writes them for F-contiguous arrays) are
     accepted: the layout is lossless, so refusing it would refuse valid files.
     """
-    path = Path(path)
-    where = f"nn.load: {str(path)!r}"
-    if not path.is_file():
-        raise FileNotFoundError(f"{where}: no such file")
     params = dict(module.named_parameters())
-    with open(path, "rb") as file:
+    with _open_regular(path) as file:
         try:
             values = _read_archive(file, params)
         except _Refused as refusal:
@@ -143,10 +109,45 @@ def load(module: Module, path: PathLike) -> Module:
         else:
             reason = ""
     if reason:
-        raise ValueError(f"{where}: {reason}; nothing was loaded")
+        raise ValueError(f"nn.load: {os.fspath(path)!r}: {reason}; nothing was loaded")
     for name, value in values.items():
         params[name].data[...] = value
     return module
+
+
+def _open_regular(path: PathLike) -> IO[bytes]:
+    """``path`` opened for reading once it is known to be a regular file. It is opened
+    non-blocking and checked on the open descriptor: opening a FIFO otherwise waits for a
+    writer forever, and a check before opening could be raced."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"nn.load: the path must be a str or os.PathLike, got "
+                        f"{type(path).__name__}")
+    where = f"nn.load: {os.fspath(path)!r}"
+    if os.fspath(path) == "":
+        raise ValueError("nn.load: the path is empty; give the file nn.save wrote")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise os_error(FileNotFoundError, errno.ENOENT, f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise os_error(IsADirectoryError, errno.EISDIR, f"{where} is a folder, not a file "
+                                                        f"nn.save wrote") from None
+    except OSError as err:
+        raise os_error(type(err), err.errno, f"{where}: cannot open it: {err.strerror}") \
+            from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise os_error(IsADirectoryError, errno.EISDIR, f"{where} is a folder, not a file "
+                                                            f"nn.save wrote")
+        raise os_error(OSError, errno.EINVAL, f"{where} is {kind_of(mode)}, not a regular "
+                                              f"file; nn.load reads the file nn.save wrote")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 class _Refused(Exception):

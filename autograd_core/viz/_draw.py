@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from typing import Any
 
 import graphviz
 
+from .._atomic import write_text
 from . import _graph, _labels, _render
 from ._graph import CONSTANT, INPUT, INTERMEDIATE, Graph
 from ._style import (
@@ -56,6 +58,66 @@ class Drawing(graphviz.Digraph):
 
     def _repr_image_jpeg(self) -> bytes:  # not offered: Jupyter asks for svg or png
         raise NotImplementedError("autograd_core.viz renders svg, png or pdf")
+
+    # graphviz's own save/render write in place (a full disk leaves half a file, a link at
+    # the path is followed) and render needs a system ``dot``: both go through the project's
+    # atomic writer and renderer instead.
+    def save(self, filename: str | os.PathLike[str] | None = None,
+             directory: str | os.PathLike[str] | None = None, *,
+             skip_existing: bool | None = False) -> str:
+        """Write the DOT text to ``filepath`` (graphviz's ``save``), atomically."""
+        if filename is not None:
+            self.filename = os.fspath(filename)
+        if directory is not None:
+            self.directory = os.fspath(directory)
+        path = self.filepath
+        if skip_existing and os.path.exists(path):
+            return path
+        if os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_text(path, self.source, "Drawing.save")
+        return path
+
+    def render(self, filename: str | os.PathLike[str] | None = None,  # type: ignore[override]
+               directory: str | os.PathLike[str] | None = None, view: bool = False,
+               cleanup: bool = False, format: str | None = None, renderer: str | None = None,
+               formatter: str | None = None, neato_no_op: bool | int | None = None,
+               quiet: bool = False, quiet_view: bool = False, *,
+               outfile: str | os.PathLike[str] | None = None, engine: str | None = None,
+               raise_if_result_exists: bool = False, overwrite_source: bool = False) -> str:
+        """graphviz's ``render`` (the DOT file, then ``<filepath>.<format>``, or ``outfile``),
+        drawn by ``autograd_core.viz``'s renderer and written atomically; svg, png or pdf."""
+        unsupported = {"view": view, "renderer": renderer, "formatter": formatter,
+                       "neato_no_op": neato_no_op,
+                       "engine": None if engine in (None, "dot") else engine}
+        given = sorted(name for name, value in unsupported.items() if value)
+        if given:
+            raise ValueError(f"Drawing.render: {', '.join(given)} not supported here; use "
+                             f"graphviz.Source(drawing.source).render(...) with a system "
+                             f"Graphviz, or viz.render(drawing, path)")
+        if outfile is not None:
+            out = os.fspath(outfile)
+            fmt = format or os.path.splitext(out)[1].lstrip(".") or self.format
+            if filename is None:
+                filename = os.path.splitext(os.path.basename(out))[0] + ".gv"
+                directory = os.path.dirname(out) if directory is None else directory
+        fmt = (format or self.format) if outfile is None else fmt
+        if fmt not in _render.FORMATS:
+            raise ValueError(f"Drawing.render: cannot write format {fmt!r}; expected one of "
+                             f"{', '.join(_render.FORMATS)}")
+        source = self.save(filename, directory)
+        target = out if outfile is not None else f"{source}.{fmt}"
+        if os.path.splitext(target)[1].lstrip(".").lower() != fmt:
+            raise ValueError(f"Drawing.render: format {fmt!r} does not match the suffix of "
+                             f"{target!r}")
+        if raise_if_result_exists and os.path.exists(target):
+            raise FileExistsError(f"Drawing.render: {target!r} already exists")
+        try:
+            _render.write(self.source, target)
+        finally:
+            if cleanup:  # asked for the picture only: no DOT file left, whatever happened
+                os.remove(source)
+        return target
 
 
 def draw(root: Any, *, show_shapes: bool = True, show_grads: bool = False,

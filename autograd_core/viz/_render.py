@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._atomic import write_bytes
+
 FORMATS = ("svg", "png", "pdf")
 _CHILD = Path(__file__).with_name("_bundled_graphviz.py")
 PYGRAPHVIZ = "pygraphviz"  # the module that ships the engine (a seam for tests)
@@ -115,8 +117,7 @@ def write(source: str, path: str | os.PathLike, dpi: float | None = None) -> Pat
     if fmt not in FORMATS:
         raise ValueError(f"render: cannot tell the format from {str(path)!r}; end the path "
                          f"with {', '.join('.' + f for f in FORMATS)}")
-    path.write_bytes(to_bytes(source, fmt, dpi))
-    return path
+    return write_bytes(path, to_bytes(source, fmt, dpi), "render")
 
 
 # ---------------------------------------------------------------- the size guard

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .._atomic import write_text
 from ._draw import draw
 from ._render import to_bytes
 from .steps import Steps, steps, summary
@@ -148,13 +148,4 @@ def animate(J: Any, path: str | os.PathLike[str] | None = None, **draw_options: 
     text = page(J, **draw_options)
     if path is None:
         return Page(text)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Page(text, target)
+    return Page(text, write_text(path, text, "animate"))

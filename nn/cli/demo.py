@@ -18,6 +18,7 @@ import numpy as np
 
 import nn
 from autograd_core import no_grad
+from autograd_core._atomic import replacing
 
 from ..closed_form import compare
 from ..closed_form.compare import ATOL, RTOL
@@ -173,7 +174,8 @@ def plot_decision_boundary(model: nn.MLP, X: np.ndarray, Y: np.ndarray, path: Pa
              aspect="equal")
     axes.title.set_fontsize(10)
     try:
-        figure.savefig(path)
+        with replacing(path, "backprop demo") as file:  # never half a picture
+            figure.savefig(file, format=Path(path).suffix.lstrip(".").lower() or "png")
     except OSError as error:
         raise CLIError(f"could not write {path}: {error}") from None
     return path

@@ -14,6 +14,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from autograd_core._atomic import write_text
+
 from ..closed_form.grading.levels import LEVELS
 from ..closed_form.grading.notebook import file_name, write
 from .common import CLIError, add_command, make_folder
@@ -107,4 +109,9 @@ def execute(path: Path, allow_errors: bool) -> None:
     except Exception as error:  # no kernel, a dead kernel: what to install, in one line
         raise CLIError(f"could not run {path} in a Jupyter kernel ({type(error).__name__}: "
                        f"{error}): pip install -e '.[notebooks]'") from None
-    nbformat.write(nb, path)
+    try:
+        text = nbformat.writes(nb)
+        write_text(path, text if text.endswith("\n") else text + "\n",
+                   "backprop exercise --execute")
+    except OSError as error:
+        raise CLIError(f"could not write {path}: {error}") from None

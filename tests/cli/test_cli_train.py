@@ -95,7 +95,7 @@ def test_loading_a_file_of_another_network_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.parametrize("content, message", [
     (None, "no such file"),
     (b"not a zip archive", "is not an .npz file"),
-    ("folder", "no such file"),
+    ("folder", "is a folder, not a file nn.save wrote"),
 ])
 def test_a_missing_or_damaged_load_file_is_a_clear_error(content, message, tmp_path, capsys):
     path = tmp_path / "params.npz"

@@ -9,9 +9,12 @@ from nn.cli.grade import WRONG, add_grade
 
 RIGHT = """
 def backprop(c):
+    dA2 = (c.A[2] - c.Y) / (c.A[2] * (1 - c.A[2])) / c.m
     dZ2 = (c.A[2] - c.Y) / c.m
-    dZ1 = (c.W[2].T @ dZ2) * (1 - c.A[1] ** 2)
-    return {"dZ2": dZ2, "dW2": dZ2 @ c.A[1].T, "dZ1": dZ1, "dW1": dZ1 @ c.X.T}
+    dA1 = c.W[2].T @ dZ2
+    dZ1 = dA1 * (1 - c.A[1] ** 2)
+    return {"dA2": dA2, "dZ2": dZ2, "dW2": dZ2 @ c.A[1].T, "db2": dZ2.sum(1, keepdims=True),
+            "dA1": dA1, "dZ1": dZ1, "dW1": dZ1 @ c.X.T, "db1": dZ1.sum(1, keepdims=True)}
 """
 
 
@@ -39,7 +42,7 @@ def test_help_says_what_the_network_defaults_really_are(capsys) -> None:
     out = capsys.readouterr().out
     assert "None" not in out
     assert "(default: the 400 flower points of section 6; 16 with other" in " ".join(out.split())
-    assert f"{WRONG}   a returned quantity is wrong" in out
+    assert f"{WRONG}   a quantity is wrong or missing" in out
 
 
 def test_network_options_are_checked(tmp_path: Path, capsys) -> None:

@@ -4,6 +4,7 @@ the solved one passes, and a learner's usual mistakes get the diagnosis that lea
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -104,7 +105,9 @@ def test_committed_notebook_is_what_the_writer_writes(level, solved) -> None:
 def test_write_is_deterministic(tmp_path) -> None:
     first = write("zhang", tmp_path / "a.ipynb").read_text()
     assert write("zhang", tmp_path / "b.ipynb").read_text() == first
-    assert (tmp_path / "a.ipynb").stat().st_mode & 0o777 == 0o644
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (tmp_path / "a.ipynb").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 def test_unknown_level_is_refused() -> None:

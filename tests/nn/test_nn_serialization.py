@@ -17,6 +17,7 @@ from numpy.lib import format as npy
 
 import nn
 import nn.serialization
+from autograd_core import _atomic
 
 
 def model(seed=0, sizes=(3, 5, 2), dtype=np.float64):
@@ -75,6 +76,44 @@ def test_missing_file(tmp_path):
         nn.load(model(), tmp_path / "absent.npz")
 
 
+def test_load_says_what_a_path_that_is_no_file_is(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file nn.save wrote"):
+        nn.load(model(), tmp_path)
+    with pytest.raises(ValueError, match="the path is empty"):
+        nn.load(model(), "")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_load_refuses_a_fifo_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "m.npz"
+    os.mkfifo(fifo)
+    outcome = []
+
+    def run():
+        try:
+            nn.load(model(), fifo)
+        except Exception as err:  # checked below, in the test's thread
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():  # unblock the open so the thread ends, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("nn.load waited on a FIFO")
+    assert len(outcome) == 1 and isinstance(outcome[0], OSError)
+    assert "is a FIFO (named pipe), not a regular file" in str(outcome[0])
+    assert str(fifo) in str(outcome[0])
+
+
+def test_save_refuses_an_empty_path_and_a_folder_by_name(tmp_path):
+    with pytest.raises(ValueError, match="nn.save: the path is empty"):
+        nn.save(model(), "")
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file") as info:
+        nn.save(model(), tmp_path)
+    assert str(tmp_path) in str(info.value) and os.listdir(tmp_path) == []
+
+
 # ---------------------------------------------------------------- save: atomic, no links
 
 
@@ -89,8 +128,8 @@ def test_a_symlink_planted_at_any_name_is_never_followed(tmp_path, monkeypatch):
     os.symlink(victim, folder / "m.npz.partial")
     os.symlink(victim, folder / ".m.npz.planted.tmp")
     draws = iter(["planted"])
-    real = nn.serialization.secrets.token_hex
-    monkeypatch.setattr(nn.serialization.secrets, "token_hex",
+    real = _atomic.secrets.token_hex
+    monkeypatch.setattr(_atomic.secrets, "token_hex",
                         lambda n: next(draws, None) or real(n))
     nn.save(model(), path)
     assert victim.read_text() == "precious"

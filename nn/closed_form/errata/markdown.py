@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from autograd_core._atomic import write_text
+
 from .entry import KINDS, Note
 from .report import NETWORKS, Evidence, NoteEvidence, counts, evidence, note_evidence, summary
 
@@ -221,5 +223,4 @@ def write_markdown(path: str | Path = "docs/errata.md", seed: int = 0) -> Path:
     """Write :func:`render_markdown` to ``path`` (UTF-8, ``\\n`` line ends) and return it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(seed), encoding="utf-8", newline="\n")
-    return path
+    return write_text(path, render_markdown(seed), "errata markdown")

@@ -7,10 +7,10 @@ accepted names and notations, ``rules`` the backward steps and the learner's ``C
 """
 
 from .exercise import Exercise
-from .grader import GradeReport, Line, grade, grade_cache
+from .grader import GradeReport, Line, Unreadable, grade, grade_cache
 from .names import NOTATIONS
 from .planted import SLIPS, plant
 from .rules import Cache, reference, written_in
 
-__all__ = ["NOTATIONS", "SLIPS", "Cache", "Exercise", "GradeReport", "Line", "grade",
-           "grade_cache", "plant", "reference", "written_in"]
+__all__ = ["NOTATIONS", "SLIPS", "Cache", "Exercise", "GradeReport", "Line", "Unreadable",
+           "grade", "grade_cache", "plant", "reference", "written_in"]

@@ -105,16 +105,34 @@ def _expected(key: Key, truth: dict[Key, np.ndarray], name: Name | None) -> str:
     return f"expected a float array of shape {truth[key].shape}, {scaling}"
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A returned value that could not be read where the learner's code ran (``backprop
+    grade`` runs it in a child process): ``why`` says what it was, in the grader's words."""
+
+    why: str
+
+
 def _as_array(value: Any) -> tuple[np.ndarray | None, str]:
     if value is None:
         return None, "got None (not computed yet, or a missing return?)"
-    if not isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
+    if isinstance(value, Unreadable):
+        return None, value.why
+    if not isinstance(value, (np.ndarray, np.generic, int, float, complex, list, tuple)):
         return None, f"got a {type(value).__name__}, not an array"
     try:
+        kind = np.asarray(value).dtype
+        if kind.kind not in "biufO":  # complex, strings, dates, records: never cast to float
+            return None, (f"got {kind} values ({_KINDS.get(kind.kind, 'not real numbers')}), "
+                          f"not real numbers: return a float array")
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
         return None, f"got {type(value).__name__} that is not numbers ({error})"
     return array, ""
+
+
+_KINDS = {"c": "complex: is a square root or log taken of a negative number?", "U": "text",
+          "S": "bytes", "M": "dates", "m": "time spans", "V": "records"}
 
 
 def _relative(value: np.ndarray, truth: np.ndarray) -> tuple[float, float]:

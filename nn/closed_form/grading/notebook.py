@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from autograd_core._atomic import write_text
 
 from .levels import LEVELS
 
@@ -94,15 +95,5 @@ def write(level: str, path: str | os.PathLike[str], solved: bool = False) -> Pat
     """Write the notebook of ``level`` to ``path`` (replaced atomically); return the path."""
     import nbformat
 
-    path = Path(path)
     text = nbformat.writes(notebook(level, solved)) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, text, "exercise notebook")
