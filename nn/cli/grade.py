@@ -17,6 +17,7 @@ import traceback
 
 from ..closed_form.grading import NOTATIONS, grade
 from ..closed_form.grading.exercise import section6
+from ..closed_form.grading.hints import LEVELS as HINT_LEVELS
 from .common import (
     CLIError,
     add_command,
@@ -48,6 +49,7 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
         """
         backprop grade my_backprop.py
         backprop grade my_backprop.py --notation rojas
+        backprop grade my_backprop.py --hint 1
         backprop grade my_backprop.py --sizes 3,5,2 --loss mse --output identity
         """,
     )
@@ -57,6 +59,10 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--notation", choices=tuple(NOTATIONS), default="ours",
                         help="the names and scaling you return, one of %(choices)s "
                              "(default: %(default)s)")
+    parser.add_argument("--hint", type=_hint_level, default=None, metavar="N",
+                        help="instead of the full diagnosis, hints 1 to N about the first "
+                             "error: 1 which quantity, 2 what kind of slip, 3 the formula, "
+                             "4 one element with its numbers")
     add_network_options(parser, m=16)
     for action in parser._actions:  # None marks "not given"; the help says what is used
         name = action.dest
@@ -70,6 +76,17 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
     parser.epilog = str(parser.epilog).replace(
         "\n  130", f"\n  {WRONG}   a returned quantity is wrong, or nothing could be graded"
                    f"\n  130")
+
+
+def _hint_level(text: str) -> int:
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    if not 1 <= level <= HINT_LEVELS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a hint level: give 1 to "
+                                         f"{HINT_LEVELS}")
+    return level
 
 
 def _identifier(text: str) -> str:
@@ -101,5 +118,5 @@ def run_grade(args: argparse.Namespace) -> int:
         model, X, Y = random_network(args)
         loss = args.loss
     report = grade(fn, model, X, Y, loss, notation=args.notation)
-    print(report)
+    print(report if args.hint is None else report.hinted(args.hint))
     return 0 if report.ok else WRONG

@@ -36,6 +36,7 @@ class Level:
     intro: str
     forward: str
     tasks: tuple[Task, ...]
+    first_hint: bool = False  # a check says only which quantity (hint level 1), as in the lab
 
 
 _CELLS = """
