@@ -14,6 +14,7 @@ loss.
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,6 +26,7 @@ from ..autodiff import run_autodiff
 from .grader import GradeReport, Line, grade_cache
 from .levels import LEVELS, Level
 from .names import NOTATIONS, Name, parse_key
+from .numeric import numeric_gradients, table
 from .rules import Cache, Key, learner_cache, parent
 
 
@@ -39,6 +41,19 @@ def section6() -> tuple[Any, np.ndarray, np.ndarray]:
     return model, X, Y
 
 
+def level_network(level: Level) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The network, inputs and targets of ``level``: section 6, or, for the cross-entropy of
+    a softmax, the same with two outputs (logits; same seed and scale) and one-hot labels."""
+    if level.loss != "cross_entropy":
+        return section6()
+    import nn
+
+    X, Y = nn.flower()
+    model = nn.MLP([2, 4, 2], hidden="tanh", output="identity", init="normal", scale=0.01,
+                   rng=np.random.RandomState(2))
+    return model, X, np.vstack([1 - Y, Y])
+
+
 class Exercise:
     """One level's network, its names and the grader, for the notebook's check cells."""
 
@@ -46,14 +61,16 @@ class Exercise:
         if level not in LEVELS:
             raise ValueError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
         self.level: Level = LEVELS[level]
-        model, X, Y = section6()
+        model, X, Y = level_network(self.level)
         run = run_autodiff(model, X, Y, self.level.loss)
         self._cache = run.cache
         self._truth = dict(run.gradients)
+        self._numeric: dict[Key, np.ndarray] | None = None
         self.names = tuple(task.name for task in self.level.tasks)
         self._hints: tuple[str, ...] = ()
         self._hint_shown = 0
-        self._network = (f"section 6: MLP {list(run.cache.sizes)} (tanh, sigmoid), "
+        acts = ", ".join(a.name for a in run.cache.activations[1:])
+        self._network = (f"section 6: MLP {list(run.cache.sizes)} ({acts}), "
                          f"{self.level.loss}, m = {run.cache.m}")
 
     def cache(self) -> Cache:
@@ -244,6 +261,32 @@ class Exercise:
         element with its numbers."""
         print(self.next_hint())
 
+    def gradcheck(self, *functions: Callable[..., Any]) -> None:
+        """Print every quantity of ``functions`` against central differences of ``J``: one
+        ``backprop(c) -> {name: array}`` (the lab's handed code), or the level's functions
+        ``name(c, d)`` in order."""
+        print(self.gradcheck_table(*functions))
+
+    def gradcheck_table(self, *functions: Callable[..., Any]) -> str:
+        """What :meth:`gradcheck` prints."""
+        if len(functions) == 1 and _parameters(functions[0]) == 1:
+            returned = functions[0](self.cache())
+            if not isinstance(returned, dict):
+                raise TypeError(f"gradcheck: {getattr(functions[0], '__name__', 'it')}(c) "
+                                f"returned a {type(returned).__name__}; expected a dict of "
+                                f"name -> array")
+            names = self.names
+        else:
+            _, _, returned = self._run(functions)
+            names = self.names[:len(functions)]
+        if self._numeric is None:
+            self._numeric = numeric_gradients(self._cache)
+        expected = {}
+        for name in names:
+            key, meaning = self._name(name)
+            expected[name] = (self._numeric[key], self._cache.m if meaning.per_m else 1.0)
+        return table(returned, expected)
+
     def __str__(self) -> str:
         rows = [f"{self.level.title} on {self._network}",
                 "write, in this order (each gets c, the cache, and d, what the ones before "
@@ -254,6 +297,13 @@ class Exercise:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
+
+
+def _parameters(fn: Callable[..., Any]) -> int | None:
+    try:
+        return len(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
 
 
 def _raised(error: Exception) -> str:
