@@ -145,7 +145,8 @@ def candidates(key: Key, truth: dict[Key, np.ndarray], cache: ForwardCache
     if name in ("dA", "dZ") and l == L and (name == "dA" or not cache.activations[l].elementwise
                                            or cache.activations[l].name == "identity"):
         out += _loss_slips(l, cache)
-    if name == "dZ" and cache.activations[l].elementwise:
+    if name == "dZ" and cache.activations[l].elementwise and \
+            cache.activations[l].name != "identity":  # identity′ = 1: no slip to make there
         out += _derivative_slips(l, t, truth["dA", l], cache)
     if name == "dW":
         dZ = truth["dZ", l]
@@ -175,6 +176,9 @@ def candidates(key: Key, truth: dict[Key, np.ndarray], cache: ForwardCache
         wrong_axis = ("summed over the wrong axis: over the units (axis=0) instead of the "
                       f"examples (axis=1, keepdims=True){one_unit}")
         out += [
+            Candidate(LAYER, f"dW's A where db's ones belong: dZ[{l}] A[{l - 1}]ᵀ is "
+                      f"∂J/∂W[{l}]; ∂J/∂b[{l}] = dZ[{l}] J_Nᵀ, a column of ones (Wichmann "
+                      f"(6.5) prints H A^(1))", lambda: dZ @ cache.A[l - 1].T),
             Candidate(SUM, wrong_axis, lambda: dZ.sum(axis=0, keepdims=True)),
             Candidate(SUM, wrong_axis, lambda: dZ.sum(axis=0)),
             Candidate(SUM, "summed over both axes: a number, not one value per unit (axis=1, "

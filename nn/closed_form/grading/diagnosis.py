@@ -117,12 +117,13 @@ def find_slip(key: Key, value: np.ndarray, truth: dict[Key, np.ndarray],
             tol = max(1e-9, 4 * rtol)
             kind = SIGN if abs(c + 1) <= tol else FACTOR
             return Slip(kind, lowered + _factor_sentence(c, m, key, notation, tol))
-        for other, array in truth.items():  # another gradient's values
-            if other != key and np.shape(array) == np.shape(value):
-                c = _matches(value, array, rtol)
-                if c is not None:
-                    return Slip(OTHER, lowered + f"these are the values of {label(other)}, "
-                                f"not {label(key)}" + _scaled(c, m, max(1e-9, 4 * rtol)))
+    for other, array in truth.items():  # another gradient's values, in any shape
+        if other != key and np.shape(array) == np.shape(value):
+            c = _matches(value, array, rtol)
+            if c is not None:
+                return Slip(OTHER, lowered + f"these are the values of {label(other)}, not "
+                            f"{label(key)}" + _scaled(c, m, max(1e-9, 4 * rtol)))
+    if np.shape(value) == np.shape(t):
         rel = _max_rel(value, t)
         close = (f"; the difference is small (max rel. {rel:.1e}) but far above rounding "
                  f"(rtol {RTOL:g}): a formula that is almost right, such as a derivative "

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..autodiff import run_autodiff
+from .diagnosis import label
 from .grader import GradeReport, Line, grade_cache
 from .levels import LEVELS, Level
 from .names import NOTATIONS, Name, parse_key
@@ -205,9 +206,9 @@ class Exercise:
             verdict = f"{name} is wrong: {why}" + (f": {slip}" if numeric else "")
         else:
             verdict = f"{name} is wrong: {slip}"
-        self._failed(line.hints)
-        if self.level.first_hint and line.hints and line.status != "inherited":
-            verdict = line.hints[0]
+        self._failed(tuple(_renamed(text, label(key), name) for text in line.hints))
+        if self.level.first_hint and self._hints and line.status != "inherited":
+            verdict = self._hints[0]
             self._hint_shown = 1
         ask = " (hint() for a hint)" if self._hint_shown < len(self._hints) else ""
         raise AssertionError(f"{verdict}\n{progress}{ask}")
@@ -297,6 +298,11 @@ class Exercise:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
+
+
+def _renamed(text: str, ours: str, yours: str) -> str:
+    """A hint that starts with our name (``dW[2]``) started with the learner's (``dW2``)."""
+    return yours + text[len(ours):] if text.startswith(ours) else text
 
 
 def _parameters(fn: Callable[..., Any]) -> int | None:
