@@ -34,7 +34,7 @@ are both the number of examples, `c.m`. Three of his printed equations do not ho
 belongs, and (6.4), (6.5) drop the transpose or write $A^{(1)}$ where $J_N^t$ belongs.
 """ + CELLS.format(first="Delta2"),
     SETUP.format(level="wichmann") + FORWARD_AT.format(
-        where="Wichmann: Z^(l) = W^(l) A^(l-1) + b^(l), A^(l) = σ_l(Z^(l)), samples as columns"),
+        where="Wichmann: Z^(l) = W^(l) A^(l-1) + b^(l), A^(l) = σ_l(Z^(l))"),
     (
         Task("Delta2", "**Δ⁽²⁾**, (2.14) with (3.10), (3.11): $\\partial J/\\partial A^{(2)}$ "
              "for the cross-entropy, $\\frac1N \\frac{a - t}{a(1 - a)}$ element by element "
