@@ -177,7 +177,7 @@ def candidates(key: Key, truth: dict[Key, np.ndarray], cache: ForwardCache
                       f"examples (axis=1, keepdims=True){one_unit}")
         out += [
             Candidate(LAYER, f"dW's A where db's ones belong: dZ[{l}] A[{l - 1}]ᵀ is "
-                      f"∂J/∂W[{l}]; ∂J/∂b[{l}] = dZ[{l}] J_Nᵀ, a column of ones (Wichmann "
+                      f"∂J/∂W[{l}]; ∂J/∂b[{l}] = dZ[{l}] J_N, J_N a column of ones (Wichmann "
                       f"(6.5) prints H A^(1))", lambda: dZ @ cache.A[l - 1].T),
             Candidate(SUM, wrong_axis, lambda: dZ.sum(axis=0, keepdims=True)),
             Candidate(SUM, wrong_axis, lambda: dZ.sum(axis=0)),

@@ -28,10 +28,11 @@ $\\Delta^{(l)} = \\partial J / \\partial A^{(l)}$ (2.14), (5.3), and the Hadamar
 $H^{(l)} = \\Delta^{(l)} \\odot \\partial \\sigma_l / \\partial Z^{(l)}$ (2.15), which is
 $\\partial J / \\partial Z^{(l)}$. The recursion (5.2): $\\Delta^{(l)} = (W^{(l+1)})^t
 H^{(l+1)}$; the parameters (5.1): $\\partial J/\\partial W^{(l)} = H^{(l)} (A^{(l-1)})^t$,
-$\\partial J/\\partial b^{(l)} = H^{(l)} J_N^t$, with $J_N$ a row of $N$ ones. His $N$ and $m$
-are both the number of examples, `c.m`. Three of his printed equations do not hold as written
-(`backprop errata --document 002`): (5.16) and (6.8) write $A^{(l)}$ where $A^{(l-1)}$
-belongs, and (6.4), (6.5) drop the transpose or write $A^{(1)}$ where $J_N^t$ belongs.
+$\\partial J/\\partial b^{(l)} = H^{(l)} J_N$, the sum over the examples, with $J_N$ a column of
+$N$ ones (section 1; the printed $J_N^t$ does not conform). His $N$ and $m$ are both the
+number of examples, `c.m`. Some printed equations do not hold as written (`backprop errata
+--document 002`): (5.16) and (6.8) write $A^{(l)}$ where $A^{(l-1)}$ belongs, (6.4) drops the
+transpose and (6.5) writes $A^{(1)}$ where $J_m$ belongs.
 """ + CELLS.format(first="Delta2"),
     SETUP.format(level="wichmann") + FORWARD_AT.format(
         where="Wichmann: Z^(l) = W^(l) A^(l-1) + b^(l), A^(l) = σ_l(Z^(l))"),
@@ -50,8 +51,8 @@ belongs, and (6.4), (6.5) drop the transpose or write $A^{(1)}$ where $J_N^t$ be
         Task("dW2", "**∂J/∂W⁽²⁾**, (2.16), (5.1): $H^{(2)} (A^{(1)})^t$ ((6.4) prints it "
              "without the transpose). Shape `(1, 4)`.",
              "def dW2(c, d):\n    " + _J + "    return d[\"H2\"] @ c.A[1].T\n" + _E),
-        Task("db2", "**∂J/∂b⁽²⁾**, (2.17), (5.1): $H^{(2)} J_N^t$, $J_N$ a row of $N$ ones "
-             "((6.5) prints $A^{(1)}$ for $J_N^t$). Shape `(1, 1)`.",
+        Task("db2", "**∂J/∂b⁽²⁾**, (2.17), (5.1): $H^{(2)} J_N$, $J_N$ a column of $N$ ones "
+             "((6.5) prints $A^{(1)}$ for it). Shape `(1, 1)`.",
              "def db2(c, d):\n    " + _J
              + "    return d[\"H2\"] @ np.ones((c.m, 1))\n" + _E),
         Task("Delta1", "**Δ⁽¹⁾**, (5.2), (6.6): $(W^{(2)})^t H^{(2)}$. Shape `(4, 400)`.",
@@ -63,7 +64,8 @@ belongs, and (6.4), (6.5) drop the transpose or write $A^{(1)}$ where $J_N^t$ be
         Task("dW1", "**∂J/∂W⁽¹⁾**, (5.1): $H^{(1)} (A^{(0)})^t$ with $A^{(0)} = X$ ((6.8) "
              "prints $(A^{(1)})^t$). Shape `(4, 2)`.",
              "def dW1(c, d):\n    " + _J + "    return d[\"H1\"] @ c.X.T\n" + _E),
-        Task("db1", "**∂J/∂b⁽¹⁾**, (5.1), (6.8): $H^{(1)} J_N^t$. Shape `(4, 1)`.",
+        Task("db1", "**∂J/∂b⁽¹⁾**, (5.1), (6.8): $H^{(1)} J_N$ ((6.8) prints $(J_2)^t$). "
+             "Shape `(4, 1)`.",
              "def db1(c, d):\n    " + _J
              + "    return d[\"H1\"] @ np.ones((c.m, 1))\n" + _E),
     ),
