@@ -15,8 +15,8 @@ equations; its results, in order:
   \frac{\partial L}{\partial \mathbf{b}^l} (\mathbf{a}^{l-1})^T`.
 
 The last two hold for one sample's loss :math:`g(\mathbf{a}^L(\mathbf{x}_i) - \mathbf{y}_i)`, not
-for the average ``L`` they are written for (the note ``blog-per-sample`` in ``errata``). So this
-module runs the recursion per sample, with the diagonal Jacobians built as matrices, and
+for the average ``L`` they are written for (the ambiguity ``blog-per-sample`` in ``errata``).
+So this module runs the recursion per sample, with the diagonal Jacobians built as matrices, and
 averages over ``N`` at the end.
 
 Layout: the post stacks :math:`\partial \mathbf{a} / \partial b_j` "row by row", so its

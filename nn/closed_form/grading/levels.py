@@ -151,7 +151,7 @@ sigmoid) on the 400 flower points, with the post's cost
 $L = \\frac1N \\sum_{i=1}^N g(\\mathbf{a}^L(\\mathbf{x}_i) - \\mathbf{y}_i)$,
 $g(x) = \\frac12 \\|x\\|^2$ (`nn.mse`), so $N$ is `c.m` and $L = 2$.
 
-The post writes $L$ where only one sample's loss $g_i$ makes sense (the note
+The post writes $L$ where only one sample's loss $g_i$ makes sense (the entry
 `blog-per-sample` in `backprop errata`): $\\mathrm{diag}(f'(\\mathbf{z}^l))$ belongs to one
 sample, so run the recursion per sample, build each $\\mathrm{diag}(f'(\\mathbf{z}^l(x_i)))$
 with `np.diag`, and average over the $N$ samples only for $\\partial L/\\partial \\mathbf{b}^l$
