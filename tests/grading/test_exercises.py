@@ -264,5 +264,8 @@ def test_the_cache_is_a_copy(capsys) -> None:
 
 def test_the_message_quoted_in_the_readme_is_what_the_check_says() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (quoted,) = re.findall(r"^    AssertionError: (dZ1 is wrong: .*)$", readme, re.M)
-    assert check_fails("rojas", "dZ1", dZ1="def dZ1(c, d):\n    return d['dA1']\n") == quoted
+    (quoted,) = re.findall(r"^    AssertionError: (dZ1 is wrong: .*\n    .*)$", readme, re.M)
+    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1']\n")
+    with pytest.raises(AssertionError) as failure:
+        exercise.check(*functions[:6])
+    assert str(failure.value) == quoted.replace("\n    ", "\n")  # the message and progress
