@@ -226,3 +226,14 @@ def _functions(level: str, **written: str) -> tuple[Exercise, list]:
     for task in exercise.level.tasks:
         exec(written.get(task.name, task.cell), namespace)
     return exercise, [namespace[name] for name in exercise.names]
+
+
+def test_a_matmul_that_does_not_conform_where_the_hadamard_belongs_says_so() -> None:
+    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1'] @ "
+                                                  "(1 - c.A[1] ** 2)\n")
+    with pytest.raises(AssertionError) as failure:
+        exercise.check(*functions[:6])
+    said = str(failure.value).splitlines()[0]
+    assert said.startswith("dZ1 raised ValueError: matmul")
+    assert "@ is the matrix product: dZ = dA ⊙ α'(Z) multiplies element by element, * in " \
+           "NumPy" in said

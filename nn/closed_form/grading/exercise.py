@@ -125,6 +125,9 @@ class Exercise:
                     if isinstance(error, ValueError) and any(
                             word in str(error) for word in ("shape", "dimension", "broadcast")):
                         raised[name] += f" ({self._shapes(name)})"
+                        if "matmul" in str(error) and self._name(name)[0][0] == "dZ":
+                            raised[name] += ("; @ is the matrix product: dZ = dA ⊙ α'(Z) "
+                                             "multiplies element by element, * in NumPy")
                     d[name] = self.right(name)
                     continue
                 d[name] = value
