@@ -157,8 +157,9 @@ def _factor_sentence(c: float, m: int, key: Key, notation: str, tol: float = 1e-
         return f"the wrong sign, and off by a factor {describe_constant(-c, m, tol)}"
     hint = ""
     if text.startswith("m ="):
-        hint = (" (the 1/m of J is missing; or you wrote Rojas's/the course's dZ, dA: grade "
-                "with notation='rojas')" if key[0] in ("dA", "dZ") and notation == "ours"
+        hint = (" (the 1/m of J is missing: Rojas's and the course's dZ, dA carry none, "
+                "which grade(..., notation='rojas') accepts)"
+                if key[0] in ("dA", "dZ") and notation == "ours"
                 else " (the 1/m of J is missing)")
     elif text.startswith("1/m"):
         hint = " (divided by m once too often, or m·∂J/∂ was expected in this notation)"
