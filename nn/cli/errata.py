@@ -116,6 +116,7 @@ _MACROS = [(r"\leftarrow", "←"), (r"\left", ""), (r"\right", ""), (r"\odot", "
            (r"\times", "×"), (r"\prime", "′"), (r"\log", "log "), (r"\exp", "exp "),
            (r"\diag", "diag "), (r"\vdots", "⋮"), (r"\ddots", "⋱"), (r"\quad", "  "),
            (r"\limits", ""), (r"\,", " "), (r"\;", " ")]
+_OLD_STYLE = re.compile(r"\{\\(?:bf|rm|it)\s+([^{}]*)\}")
 _WRAPPERS = re.compile(r"\\(?:mathcal|mathrm|mathbf|text|operatorname|bf)\s*\{([^{}]*)\}")
 
 
@@ -138,8 +139,10 @@ def unicode_math(latex: str) -> str:
     text = re.sub(r"\\end\{[pb]?matrix\}", "]", text).replace("&", ",").replace("\\\\", ";")
     text = re.sub(r"\^\{t\}|\^t(?![A-Za-z])", "ᵀ", text)
     for _ in range(8):  # innermost braces first, until nothing changes
-        new = _WRAPPERS.sub(r"\1", re.sub(r"([_^])\{([^{}]*)\}", _script, text))
+        new = _OLD_STYLE.sub(r"\1", text)  # {\bf a}: the blog's old-style bold
+        new = _WRAPPERS.sub(r"\1", re.sub(r"([_^])\{([^{}]*)\}", _script, new))
         new = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", _frac, new)
+        new = re.sub(r"\\frac\s*([0-9A-Za-z])\s*([0-9A-Za-z])", r"\1/\2", new)  # \frac1N
         if new == text:
             break
         text = new

@@ -1,6 +1,7 @@
 """``backprop exercise``: write the exercise notebooks (blank, or ``--solved`` for teachers).
 
-One notebook per level (``rojas``, ``zhang``, ``blog``, or ``all``), named
+One notebook per level (``rojas``, ``zhang``, ``blog``, ``wichmann``, ``softmax``, the
+find-the-bug ``lab``, or ``all``), named
 ``LEVEL_exercise.ipynb`` (``LEVEL_solved.ipynb`` with ``--solved``) in ``--out`` (default: the
 current folder). A file that exists is kept unless ``--force``: it may hold a learner's work.
 ``--execute`` runs the written notebook in a Jupyter kernel (``nbclient``, with the notebook's
@@ -37,7 +38,11 @@ def add_exercise(subparsers: Any) -> argparse.ArgumentParser:
         "  rojas   Rojas's vectorized form: dA, dZ (no 1/m), dΘ, db; cross-entropy\n"
         "  zhang   Zhang's per-example δ, one example at a time; squared error\n"
         "  blog    the blog's explicit Jacobians diag(f'(z)), one sample at a time; squared "
-        "error\n\n"
+        "error\n"
+        "  wichmann  Wichmann's Δ (∂J/∂A) and H (the Hadamard term, ∂J/∂Z); cross-entropy\n"
+        "  softmax   softmax with cross-entropy: dZ = (softmax(Z) − Y)/m, two outputs\n"
+        "  lab     find the bug: a handed backward pass with slips it does not name; locate "
+        "them with exercise.gradcheck and hint()\n\n"
         "Open the notebook with 'jupyter lab' (pip install -e '.[notebooks]').",
         """
         backprop exercise --level rojas

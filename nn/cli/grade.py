@@ -21,6 +21,7 @@ from typing import Any
 from ..closed_form.autodiff import run_autodiff
 from ..closed_form.grading import NOTATIONS, GradeReport, grade_cache
 from ..closed_form.grading.exercise import section6
+from ..closed_form.grading.hints import LEVELS as HINT_LEVELS
 from ..closed_form.grading.rules import Key, backward_order, learner_cache
 from .common import (
     CLIError,
@@ -63,6 +64,7 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
         backprop grade my_backprop.py
         backprop grade my_backprop.py --notation rojas
         backprop grade my_backprop.py --partial --time-limit 10
+        backprop grade my_backprop.py --hint 1
         backprop grade my_backprop.py --sizes 3,5,2 --loss mse --output identity
         """,
     )
@@ -79,6 +81,10 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--time-limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
                         help="stop the file after this long, loading and running "
                              "(default: %(default)g)")
+    parser.add_argument("--hint", type=_hint_level, default=None, metavar="N",
+                        help="instead of the full diagnosis, hints 1 to N about the first "
+                             "error: 1 which quantity, 2 what kind of slip, 3 the formula, "
+                             "4 one element with its numbers")
     add_network_options(parser, m=16)
     for action in parser._actions:  # None marks "not given"; the help says what is used
         name = action.dest
@@ -93,6 +99,17 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
         "\n  130", f"\n  {WRONG}   a quantity is wrong or missing, or your code exited, hung, "
                    f"crashed or raised"
                    f"\n  130")
+
+
+def _hint_level(text: str) -> int:
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    if not 1 <= level <= HINT_LEVELS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a hint level: give 1 to "
+                                         f"{HINT_LEVELS}")
+    return level
 
 
 def _identifier(text: str) -> str:
@@ -201,7 +218,7 @@ def run_grade(args: argparse.Namespace) -> int:
         print(f"not graded: {outcome.failure}")
         return WRONG
     report = grade_cache(lambda _cache: outcome.returned, cache, truth, args.notation, network)
-    print(report)
+    print(report if getattr(args, "hint", None) is None else report.hinted(args.hint))
     line, status = verdict(report, args.notation, cache.L, getattr(args, "partial", False))
     print(line)
     return status

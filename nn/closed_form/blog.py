@@ -15,8 +15,8 @@ equations; its results, in order:
   \frac{\partial L}{\partial \mathbf{b}^l} (\mathbf{a}^{l-1})^T`.
 
 The last two hold for one sample's loss :math:`g(\mathbf{a}^L(\mathbf{x}_i) - \mathbf{y}_i)`, not
-for the average ``L`` they are written for (the note ``blog-per-sample`` in ``errata``). So this
-module runs the recursion per sample, with the diagonal Jacobians built as matrices, and
+for the average ``L`` they are written for (the ambiguity ``blog-per-sample`` in ``errata``).
+So this module runs the recursion per sample, with the diagonal Jacobians built as matrices, and
 averages over ``N`` at the end.
 
 Layout: the post stacks :math:`\partial \mathbf{a} / \partial b_j` "row by row", so its
@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import Activation, ForwardCache
-from .result import BackpropResult, NotApplicableError, Quantity
+from .result import BackpropResult, NotApplicableError, Quantity, every_layer
 
 DOCUMENT = "003 blog"
 
@@ -103,6 +103,10 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             dW[l] += dg_db[l] @ a[l - 1].T / N  # dL/dW^l = dL/db^l (a^{l-1})^T, per sample
     per_sample = "one sample's ∂g/∂b^l; L averages g over the N samples"
     averaged = "average over samples of the per-sample result"
+    columns = "per sample: column i is sample i's, computed one sample at a time"
+    then_mean = "per sample, then the mean over the N samples"
+    one_g = every_layer(L, "the post writes ∂L/∂ where only one sample's g_i makes sense: run "
+                           "per sample (blog-per-sample)")
     quantities = {
         "dg_dz": Quantity(
             "dg_dz",
@@ -114,6 +118,7 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "'Derivatives with respect to b^l'",
             plain="∂g(a^L(x_i) − y_i)/∂z^l, written ∂L/∂z^l",
             in_document=False,
+            corrected=one_g, per_example=columns,
         ),
         "db": Quantity(
             "db",
@@ -124,6 +129,7 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             averaged,
             "'Derivatives with respect to b^l'",
             plain="∂L/∂b^l",
+            corrected=one_g, per_example=then_mean,
         ),
         "dW": Quantity(
             "dW",
@@ -134,6 +140,9 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             averaged,
             "'Derivatives with respect to W^l'",
             plain="∂L/∂W^l",
+            corrected=every_layer(L, "∂L/∂W^l = ∂L/∂b^l (a^{l-1})^T holds per sample only: "
+                                     "the mean of the per-sample products (blog-per-sample)"),
+            per_example=then_mean,
         ),
     }
     return BackpropResult(

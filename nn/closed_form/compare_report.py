@@ -2,7 +2,8 @@
 
 Every rendering carries the same facts: each row's document symbol (or "(not in the
 document)" and the document's own expression), the document's layer name where it numbers
-layers otherwise (Zhang), the conversion, a scale-only difference as a factor
+layers otherwise (Zhang), the conversion, which printed equations were corrected to agree (or
+"as printed"), how a per-example quantity was averaged, a scale-only difference as a factor
 (``"factor m = 400"``) rather than a relative error, the caveats of every applicable
 formulation, the formulations that do not apply with their reasons, and the verdict.
 ``compare`` computes; this module only presents.
@@ -62,7 +63,7 @@ def summary(report: Comparison, rtol: float | None = None, atol: float | None = 
 def body(report: Comparison, rtol: float, atol: float) -> tuple[list[str], list[list[str]]]:
     """The table's header and rows as text cells (formulation and document once per block)."""
     header = ["formulation", "document", "layer", "symbol", "quantity", "max abs", "max rel",
-              "ok", "conversion"]
+              "ok", "conversion and corrections"]
     rows, previous = [], None
     for row in report.rows:
         first = row.formulation != previous
@@ -70,7 +71,7 @@ def body(report: Comparison, rtol: float, atol: float) -> tuple[list[str], list[
         rows.append([
             row.formulation if first else "", row.document if first else "",
             str(row.layer), shown_symbol(row), row.name, _fmt(row.max_abs), relative_text(row),
-            "ok" if row.passes(rtol, atol) else "FAIL", row.note,
+            "ok" if row.passes(rtol, atol) else "FAIL", row.disclosure,
         ])
     return header, rows
 

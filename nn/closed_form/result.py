@@ -42,6 +42,14 @@ class Quantity:
         layers: the document's name for each of our layers where it numbers them otherwise
             (Zhang counts from the output: ``{L: "n_l", L - 1: "n_l-1", ...}``); empty when the
             document's layer numbers are ours.
+        corrected: for each layer where the formulation does not use the equation as printed,
+            which printed equations it corrected to agree and how (``{1: "(6.7) printed
+            without ⊙: ..."}``); every comparison row shows it.
+        per_example: where the document works one example at a time, how its per-example
+            quantity becomes the batch's (``"per example (step 3), then the mean over the m
+            examples"``).
+        remarks: for each layer, anything else a reader of the row must know (a row that
+            agrees by construction and so tests nothing).
     """
 
     key: str
@@ -54,10 +62,18 @@ class Quantity:
     plain: str = ""
     in_document: bool = True
     layers: Mapping[int, str] = field(default_factory=dict)
+    corrected: Mapping[int, str] = field(default_factory=dict)
+    per_example: str = ""
+    remarks: Mapping[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.gradient not in GRADIENTS:
             raise ValueError(f"gradient must be one of {GRADIENTS}, got {self.gradient!r}")
+
+
+def every_layer(L: int, text: str) -> dict[int, str]:
+    """``{1: text, ..., L: text}``: a correction or remark that holds at every layer."""
+    return dict.fromkeys(range(1, L + 1), text)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import numpy as np
 
 from .losses import softmax
 from .network import ForwardCache
-from .result import BackpropResult, NotApplicableError, Quantity
+from .result import BackpropResult, NotApplicableError, Quantity, every_layer
 
 DOCUMENT = "000 Rojas"
 
@@ -67,7 +67,8 @@ def applicable(cache: ForwardCache) -> tuple[bool, str]:
             "softmax cross-entropy is not a sum of elementwise err terms as (2) writes; err' is "
             "read as the partial derivative of each example's loss (softmax(a) - y)"
         )
-    return True, f"elementwise activations and loss {cache.loss!r}: (A)-(D) apply as written"
+    return True, (f"elementwise activations and loss {cache.loss!r}: (A)-(D) apply, (C) with "
+                  f"its prime restored as (8) has it")
 
 
 def caveats(cache: ForwardCache) -> tuple[str, ...]:
@@ -99,9 +100,15 @@ def backprop(cache: ForwardCache) -> BackpropResult:
         if l > 1:
             dA[l - 1] = Theta[l].T @ dZ[l]  # (D)
     no_m = "err' in (5) has no 1/m although J has one, so this is m times the gradient"
+    label = ("read as m·∂J/∂{0}: (4), (6), (13) write ∂J/∂{0}, which the value is not "
+             "(rojas-missing-m)")
+    prime = ("(C) printed dZ = dA ⊙ α(Z), without the prime: used with α'(Z), as (8) has it "
+             "(rojas-C)")
     quantities = {
-        "dA": Quantity("dA", r"dA^{[l]}", "dA", 1 / m, "1/m", no_m, "(5), (D), (15)"),
-        "dZ": Quantity("dZ", r"dZ^{[l]}", "dZ", 1 / m, "1/m", no_m, "(C), (7), (8)"),
+        "dA": Quantity("dA", r"dA^{[l]}", "dA", 1 / m, "1/m", no_m, "(5), (D), (15)",
+                       corrected=every_layer(L, label.format("A"))),
+        "dZ": Quantity("dZ", r"dZ^{[l]}", "dZ", 1 / m, "1/m", no_m, "(C), (7), (8)",
+                       corrected=every_layer(L, f"{prime}; {label.format('Z')}")),
         "dW": Quantity(
             "dW", r"d\Theta^{[l]}", "dW", 1.0, "1", "(A) applies the 1/m of J", "(A), (10), (11)"
         ),

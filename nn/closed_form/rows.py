@@ -91,6 +91,10 @@ class Row:
         scale: when the converted closed form is a constant times autodiff (and not within
             tolerance), that constant: the row reads ``"factor m = 400"``, not a relative error.
         m: the number of examples (to name a factor ``m``).
+        corrected: which printed equations were corrected to agree, and how ("" when the row
+            uses the equations as printed).
+        per_example: how a per-example quantity of the document becomes the batch's.
+        remark: anything else the reader of the row must know (it agrees by construction).
     """
 
     formulation: str
@@ -110,6 +114,24 @@ class Row:
     document_layer: str = ""
     scale: float | None = None
     m: int = 0
+    corrected: str = ""
+    per_example: str = ""
+    remark: str = ""
+
+    @property
+    def disclosure(self) -> str:
+        """The conversion note, the corrections, the per-example conversion and the remark,
+        in one cell: what every rendering shows beside the numbers."""
+        parts = [self.note]
+        if self.corrected:
+            parts.append(f"corrected: {self.corrected}")
+        else:
+            parts.append("as printed")
+        if self.per_example:
+            parts.append(self.per_example)
+        if self.remark:
+            parts.append(self.remark)
+        return "; ".join(part for part in parts if part)
 
     @property
     def name(self) -> str:
@@ -133,6 +155,7 @@ class Row:
         for name in ("max_abs", "max_rel"):  # strict JSON has no inf or nan
             out[name] = out[name] if math.isfinite(out[name]) else None
         out["passes"] = self.passes()
+        out["disclosure"] = self.disclosure
         return out
 
 
@@ -183,7 +206,8 @@ def rows_of(name: str, result: BackpropResult, truth: Autodiff, document: str) -
             shape=tuple(reference.shape), max_abs=max_abs, max_rel=max_rel,
             factor=quantity.factor_text, note=note, equations=quantity.equations,
             in_document=quantity.in_document, document_layer=quantity.layers.get(layer, ""),
-            scale=scale, m=m,
+            scale=scale, m=m, corrected=quantity.corrected.get(layer, ""),
+            per_example=quantity.per_example, remark=quantity.remarks.get(layer, ""),
         ))
     rows.sort(key=lambda row: (-row.layer, _ORDER[row.quantity], row.key))
     return rows

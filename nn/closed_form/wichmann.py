@@ -17,17 +17,19 @@ General layer (section 5), as used here:
 Lemma (5.3): :math:`\Delta^{(l)} = \partial J / \partial A^{(l)}`; hence ``H[l] = dJ/dZ[l]`` for
 elementwise :math:`\sigma_l`. Every quantity already includes the ``1/N`` of ``J``: factor 1.
 Worked cases: (3.7) :math:`\Delta^{(L)} = \frac1N (A^{(L)} - T)` for the Euclidean cost (3.4);
-(3.12) :math:`H^{(L)} = \frac1N (A^{(L)} - T)` for sigmoid output with cross-entropy (3.8);
+(3.12) :math:`H^{(L)} = \frac1N (A^{(L)} - T)` for sigmoid output with binary cross-entropy (3.8);
 section 6, the two-layer tanh/sigmoid network, (6.3)-(6.8).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .losses import dJ_dA_L
 from .network import ForwardCache
-from .result import BackpropResult, NotApplicableError, Quantity
+from .result import BackpropResult, NotApplicableError, Quantity, every_layer
 
 DOCUMENT = "002 Wichmann"
 
@@ -64,11 +66,11 @@ def applicable_sigmoid_cross_entropy(cache: ForwardCache) -> tuple[bool, str]:
     if not ok:
         return ok, reason
     if cache.loss != "binary_cross_entropy":
-        return False, f"(3.12) is for the cross-entropy cost (3.8), not {cache.loss!r}"
+        return False, f"(3.12) is for the binary cross-entropy cost (3.8), not {cache.loss!r}"
     if cache.activations[cache.L].name != "sigmoid":
         name = cache.activations[cache.L].name
         return False, f"(3.12) cancels the sigmoid's a(1 - a); the output layer uses {name}"
-    return True, "sigmoid output with cross-entropy: H^(L) = (A^(L) - T)/N"
+    return True, "sigmoid output with binary cross-entropy (3.8): H^(L) = (A^(L) - T)/N"
 
 
 def applicable_two_layer_tanh(cache: ForwardCache) -> tuple[bool, str]:
@@ -102,10 +104,17 @@ def caveats_two_layer_tanh(cache: ForwardCache) -> tuple[str, ...]:
     return ()
 
 
-def _quantities(H_equations: str, Delta_equations: str) -> dict[str, Quantity]:
+_JN = ("(5.1), (5.20) print H J_N^t, which does not conform: used with J_N, the sum over the "
+       "data points (wichmann-JN)")
+
+
+def _quantities(H_equations: str, Delta_equations: str, L: int,
+                Delta: dict[int, str] | None = None, remarks: dict[int, str] | None = None
+                ) -> dict[str, Quantity]:
     included = "J's 1/N is already inside Δ^(L) = ∂J/∂A^(L), so nothing to convert"
     return {
-        "Delta": Quantity("Delta", r"\Delta^{(l)}", "dA", 1.0, "1", included, Delta_equations),
+        "Delta": Quantity("Delta", r"\Delta^{(l)}", "dA", 1.0, "1", included, Delta_equations,
+                          corrected=Delta or {}, remarks=remarks or {}),
         "H": Quantity("H", r"H^{(l)}", "dZ", 1.0, "1", included, H_equations),
         "dW": Quantity(
             "dW",
@@ -124,8 +133,20 @@ def _quantities(H_equations: str, Delta_equations: str) -> dict[str, Quantity]:
             "1",
             included,
             "(5.1), (5.20) (J_N, not the printed J_N^t)",
+            corrected=every_layer(L, _JN),
         ),
     }
+
+
+def _by_construction(loss: str) -> str:
+    """What the general formulation's Δ^(L) row can say: nothing, it is the cost's own
+    derivative, computed as autodiff's reference is."""
+    derived = {"mse": "(3.7) derives it for this cost (formulation wichmann_mse)",
+               "binary_cross_entropy": "(3.10) derives it for this cost (formulation "
+                                       "wichmann_sigmoid_cross_entropy)",
+               }.get(loss, "the document derives none for this cost")
+    return (f"agrees by construction, tests nothing: Δ^(L) = ∂J/∂A^(L) (2.14) is taken from "
+            f"the cost's derivative as autodiff's reference is; {derived}")
 
 
 def _backpropagate(
@@ -164,7 +185,8 @@ def backprop(cache: ForwardCache) -> BackpropResult:
         document=DOCUMENT,
         formulation="wichmann.backprop",
         arrays={"Delta": Delta, "H": H, "dW": dW, "db": db},
-        quantities=_quantities("(5.2), (2.15), (4.13)", "(5.2), (5.3), (2.14)"),
+        quantities=_quantities("(5.2), (2.15), (4.13)", "(5.2), (5.3), (2.14)", cache.L,
+                               remarks={cache.L: _by_construction(cache.loss)}),
     )
 
 
@@ -180,7 +202,7 @@ def backprop_mse(cache: ForwardCache) -> BackpropResult:
         document=DOCUMENT,
         formulation="wichmann.backprop_mse",
         arrays={"Delta": Delta, "H": H, "dW": dW, "db": db},
-        quantities=_quantities("(5.2)", "(3.7) at L, (5.2) below"),
+        quantities=_quantities("(5.2)", "(3.7) at L, (5.2) below", cache.L),
     )
 
 
@@ -201,7 +223,11 @@ def backprop_sigmoid_cross_entropy(cache: ForwardCache) -> BackpropResult:
         document=DOCUMENT,
         formulation="wichmann.backprop_sigmoid_cross_entropy",
         arrays={"Delta": Delta, "H": H, "dW": dW, "db": db},
-        quantities=_quantities("(3.12) at L, (5.2) below", "(3.10)-(3.11) at L, (5.2) below"),
+        quantities=_quantities(
+            "(3.12) at L, (5.2) below", "(3.10)-(3.11) at L, (5.2) below", cache.L,
+            Delta={cache.L: "(3.11) sums the data points' errors into one column: placed "
+                            "column by column, δ_i/N in column i, as (3.10) gives them "
+                            "(wichmann-3.11)"}),
     )
 
 
@@ -227,13 +253,23 @@ def two_layer_tanh(cache: ForwardCache) -> BackpropResult:
     H1 = Delta1 * (1 - A1 * A1)  # (6.7), elementwise
     dW1 = H1 @ X.T  # (6.8), corrected
     db1 = H1 @ J_m  # (6.8), corrected
-    quantities = _quantities("(6.3), (6.7)", "(6.6)")
+    quantities = _quantities("(6.3), (6.7)", "(6.6)", 2)
+    quantities["H"] = replace(quantities["H"], corrected={
+        1: "(6.7) prints Δ_i (1 − (a_i)²), a product of two columns that does not conform: "
+           "used element by element, Δ ⊙ (1 − A ⊙ A), as (2.15), (5.2) write it "
+           "(wichmann-6.7)"})
     quantities["dW"] = Quantity(
-        "dW", r"\partial J/\partial W^{(l)}", "dW", 1.0, "1", "H already holds 1/m", "(6.4), (6.8)"
-    )
+        "dW", r"\partial J/\partial W^{(l)}", "dW", 1.0, "1", "H already holds 1/m", "(6.4), (6.8)",
+        corrected={2: "(6.4) prints H^(2) A^(1): used with (A^(1))^t, as (5.1) and its own sum "
+                      "have it (wichmann-6.4)",
+                   1: "(6.8) prints H^(1) (A^(1))^t: used with (A^(0))^t = X^t, as (5.1) "
+                      "(wichmann-6.8-W)"})
     quantities["db"] = Quantity(
-        "db", r"\partial J/\partial b^{(l)}", "db", 1.0, "1", "H already holds 1/m", "(6.5), (6.8)"
-    )
+        "db", r"\partial J/\partial b^{(l)}", "db", 1.0, "1", "H already holds 1/m", "(6.5), (6.8)",
+        corrected={2: "(6.5) prints H^(2) A^(1), copied from (6.4): used with J_m, the sum over "
+                      "the data points its own right side says (wichmann-6.5)",
+                   1: "(6.8) prints H^(1) (J_2)^t: used with J_m, a column of m ones "
+                      "(wichmann-6.8-b)"})
     return BackpropResult(
         document=DOCUMENT,
         formulation="wichmann.two_layer_tanh",

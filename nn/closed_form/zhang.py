@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import ForwardCache
-from .result import BackpropResult, NotApplicableError, Quantity
+from .result import BackpropResult, NotApplicableError, Quantity, every_layer
 
 DOCUMENT = "001 Zhang"
 
@@ -104,12 +104,19 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             dW[l] += np.outer(delta[l][:, c], a[l - 1]) / m  # step 3, averaged
             db[l] += delta[l][:, c : c + 1] / m
     per_example = "his J is one example's ½||y - h||²; nn.mse is the mean over the m examples"
+    columns = "per example: column k is example k's, computed one example at a time"
+    averaged = ("per example (step 3), then the mean over the m examples, as nn.mse averages "
+                "his per-example J")
+    step1 = {L: "step 1) prints −(y − h_p): used with y_p, as the derivation has it "
+                "(zhang-step-1; the same value with one output)"}
+    step3 = every_layer(L, "step 3) prints ∂h_p/∂W on the left: read as ∂J/∂W, the gradient "
+                           "of the cost it introduces (zhang-step-3)")
     units = {l: f"his layer {name}" for l, name in his_layers(L, weights=False).items()}
     weights = his_layers(L, weights=True)
     quantities = {
         "delta": Quantity(
             "delta", r"\delta^{(l)}", "dZ", 1 / m, "1/m", per_example, "steps 1), 2)",
-            plain="δ", layers=units,
+            plain="δ", layers=units, corrected=step1, per_example=columns,
         ),
         "sum_W_delta": Quantity(
             "sum_W_delta",
@@ -122,6 +129,7 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             plain="Σ_q W_q←k δ_q",
             in_document=False,
             layers={**units, L: "his layer n_l, where it is −(y_p − h_p)"},
+            corrected=step1, per_example=columns,
         ),
         "dW": Quantity(
             "dW",
@@ -133,6 +141,7 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "step 3)",
             plain="∂J/∂W",
             layers={l: f"his W^({name})" for l, name in weights.items()},
+            corrected=step3, per_example=averaged,
         ),
         "db": Quantity(
             "db",
@@ -142,8 +151,10 @@ def backprop(cache: ForwardCache) -> BackpropResult:
             "1",
             "mean over examples; 'derived in the same way' as step 3)",
             "after step 3) (not printed)",
-            plain="∂J/∂b",
+            plain="δ_i^(l+1), 'derived in the same way' as step 3), never printed",
+            in_document=False,
             layers={l: f"his b^({name})" for l, name in weights.items()},
+            per_example=averaged,
         ),
     }
     return BackpropResult(

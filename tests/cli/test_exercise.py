@@ -28,7 +28,9 @@ def test_level_all_writes_one_notebook_per_level(tmp_path, solved, name, capsys)
     argv = ["exercise", "--level", "all", "--out", str(tmp_path / "new" / "folder")]
     assert main(argv + (["--solved"] if solved else [])) == 0
     written = sorted(path.name for path in (tmp_path / "new" / "folder").iterdir())
-    assert written == sorted(f"{level}_{name}.ipynb" for level in ("rojas", "zhang", "blog"))
+    assert written == sorted(f"{level}_{name}.ipynb" for level in ("rojas", "zhang", "blog",
+                                                                    "wichmann", "softmax",
+                                                                    "lab"))
     text = (tmp_path / "new" / "folder" / f"blog_{name}.ipynb").read_text()
     assert ("### BEGIN SOLUTION" in text) == solved
     assert ("raise NotImplementedError()" in text) != solved

@@ -12,11 +12,12 @@ from .test_compare import problem, section6
 
 
 def test_quantities_a_document_does_not_name_say_so_with_its_own_expression():
-    """Zhang has no dA and the blog no dz: those rows give the page's expression instead."""
+    """Zhang has no dA and never prints his bias gradient, the blog has no dz: those rows give
+    the page's expression instead."""
     model, X, T = problem(1, (3, 4, 2), "tanh", "sigmoid", "mse", 5)
     report = compare(model, X, T, loss="mse")
     unnamed = {(r.formulation, r.key) for r in report.rows if not r.in_document}
-    assert unnamed == {("zhang", "sum_W_delta"), ("blog", "dg_dz")}
+    assert unnamed == {("zhang", "sum_W_delta"), ("zhang", "db"), ("blog", "dg_dz")}
     text, markdown = str(report), report.to_markdown()
     for expression in ("(not in the document) Σ_q W_q←k δ_q",
                        "(not in the document) ∂g(a^L(x_i) − y_i)/∂z^l, written ∂L/∂z^l"):

@@ -94,8 +94,12 @@ def test_errata_table_is_json():
         assert row["printed_disagrees"] and row["corrected_agrees"], row["key"]
         assert {"document", "equation", "kind", "quote", "printed", "corrected",
                 "printed_evidence", "readings"} <= set(row)
-    (ambiguity,) = [row for row in rows if row["kind"] == "ambiguity"]
-    assert [r["agrees"] for r in ambiguity["readings"]] == [True, False]
+    ambiguities = [row for row in rows if row["kind"] == "ambiguity"]
+    assert len(ambiguities) == 4
+    for ambiguity in ambiguities:
+        assert sorted(r["agrees"] for r in ambiguity["readings"]) == [False, True]
+    for typo in (row for row in rows if row["kind"] == "typo" and row["readings"]):
+        assert not any(r["agrees"] for r in typo["readings"]), typo["key"]  # hence a typo
     assert next(r for r in rows if r["key"] == "rojas-missing-m")["printed_factor"] == \
         pytest.approx(400)
 
@@ -109,8 +113,8 @@ def test_committed_errata_document_is_up_to_date():
 def test_errata_document_lists_every_entry_by_kind_with_its_quote():
     text = DOC.read_text(encoding="utf-8")
     assert text.startswith("# Errata") and "python -m nn.closed_form.errata" in text
-    assert "22 typos, 1 ambiguity, 17 notes." in text
-    assert counts() == {"typo": 22, "ambiguity": 1, "note": 17}
+    assert "23 typos, 4 ambiguities, 17 notes." in text
+    assert counts() == {"typo": 23, "ambiguity": 4, "note": 17}
     typos = text.split("## Typos")[1].split("## Ambiguities")[0]
     ambiguities = text.split("## Ambiguities")[1].split("## Notes")[0]
     for erratum in ERRATA:
@@ -122,7 +126,7 @@ def test_errata_document_lists_every_entry_by_kind_with_its_quote():
     assert "factor m = 400" in text
     assert "reading 1, left to right" in ambiguities and "(agrees)" in ambiguities
     assert "shared/" not in text and "seeds/" not in text  # cited by title, never by path
-    assert len(BY_KEY) == 23
+    assert len(BY_KEY) == 27
 
 
 def test_module_entry_point_writes_and_checks(tmp_path, capsys):

@@ -44,6 +44,9 @@ DIAGNOSES = {
     "transpose": "transposed", "dls_dW2_doubled": "factor 2", "dls_db1_4_over_m": "4/m",
     "blog_per_sample": "the blog's per-sample recursion run on averages",
     "blog_mean_a": "the blog's per-sample formula on averages",
+    "sigmoid_prime": "sigmoid′ written in A", "prime_at_Z": "tanh′ evaluated at Z",
+    "matmul": "a matrix product where ⊙ belongs", "batch_mean_prime": "averaged over the batch",
+    "float32": "your array is float32", "float16": "your array is float16",
 }
 
 

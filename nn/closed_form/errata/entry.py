@@ -111,7 +111,9 @@ class Erratum:
         evaluate_corrected: the corrected form on a cache.
         requires: when the printed form differs at all (e.g. ``m >= 2``, ``L >= 4``); the
             evaluation refuses caches it does not cover.
-        readings: for an ambiguity, its two readings, one that agrees and one that does not.
+        readings: for an ambiguity, its two readings, one that agrees and one that does not;
+            for a typo, the readings a careful reader might try, none of which agrees (their
+            numbers show why it is a typo and not an ambiguity).
     """
 
     key: str
@@ -142,8 +144,11 @@ class Erratum:
             if self.evaluate_printed is None:
                 other = next(r for r in self.readings if not r.agrees)
                 object.__setattr__(self, "evaluate_printed", other.evaluate)
-        elif self.readings or self.evaluate_printed is None:
-            raise ValueError(f"{self.key}: a typo has one printed form and no readings")
+        elif self.evaluate_printed is None:
+            raise ValueError(f"{self.key}: a typo has a printed form")
+        elif any(reading.agrees for reading in self.readings):
+            raise ValueError(f"{self.key}: a typo's readings all disagree (a reading that "
+                             f"agrees makes it an ambiguity)")
 
     @property
     def certain(self) -> bool:

@@ -29,9 +29,10 @@ INTRO = """\
 Every slip found in the four backpropagation documents, read equation by equation under each
 document's own conventions, with a verbatim quote of the printed text. Each entry has a kind:
 
-- **typo**: wrong as printed: a wrong value, a wrong shape, or no value at all;
+- **typo**: wrong as printed: a wrong value, a wrong shape, or no value at all; where a
+  careful reader might try more than one reading, each is evaluated, and none agrees;
 - **ambiguity**: the printed text has two readings; both are evaluated, and the entry says
-  which one agrees;
+  which one agrees (so the kind follows from the numbers);
 - **note**: no value changes (typesetting, wording, a shorthand or a notation with only one
   sensible reading).
 

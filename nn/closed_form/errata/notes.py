@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import blog, rojas, wichmann, zhang
 from ..network import ForwardCache
-from .entry import Check, Note, Target, at_least, requiring
+from .entry import Check, Note, Target
 
 
 def _rojas_dZ_L(cache: ForwardCache):
@@ -17,10 +17,6 @@ def _rojas_dZ_L(cache: ForwardCache):
     L = cache.L
     err = rojas.err_prime(cache.loss, cache.A[L], cache.T)
     return err * cache.activations[L].derivative(cache.Z[L])
-
-
-def _interior(cache: ForwardCache) -> tuple[bool, str]:
-    return at_least("L (an interior layer)", lambda c: c.L, 2)(cache)
 
 
 _ROJAS = (
@@ -76,6 +72,26 @@ _ROJAS = (
 )
 
 _ZHANG = (
+    Note(
+        key="zhang-s-n-undefined",
+        document=zhang.DOCUMENT,
+        location="the index ranges before the derivation, and throughout",
+        quote=(
+            r"j = 1, 2, \dots, s_{n_l-4}, i = 1, 2, \dots, s_{n_l-3}, k = 1, 2, \dots, "
+            r"s_{n_l-2}, q = 1, 2, \dots, s_{n_l-1} \text{ and } p = 1, 2, \dots, s_{n_l}."
+        ),
+        printed=r"s_{n_l-4}, \dots, s_{n_l}, \quad W^{(n_l-4)}, \dots",
+        corrected=(
+            r"n_l \text{: the number of layers, so layer } n_l \text{ is the output; } s_l "
+            r"\text{: the number of units in layer } l"
+        ),
+        explanation=(
+            "Neither n_l nor s_l is defined anywhere in the document; both are the notation of "
+            "the UFLDL tutorial it follows (n_l layers, the output being layer n_l; s_l units "
+            "in layer l), which the figure's labels n_l - 4 .. n_l and the index ranges only "
+            "suggest. Every value follows once they are read so; no value changes."
+        ),
+    ),
     Note(
         key="zhang-delta",
         document=zhang.DOCUMENT,
@@ -245,39 +261,6 @@ _WICHMANN = (
 
 _BLOG = (
     Note(
-        key="blog-per-sample",
-        document=blog.DOCUMENT,
-        location="'For an interior layer l', 'Derivatives with respect to W^l', output layer",
-        quote=(
-            r"({\bf W}^{l+1})^T \cdotp \frac{\partial L}{\partial {\bf b}^{l+1}} ... "
-            r"\frac{\partial L}{\partial {\bf W}^l} = \frac{\partial L}{\partial {\bf b}^l} "
-            r"\cdotp ({\bf a}^{l-1})^T"
-        ),
-        printed=(
-            r"\frac{\partial L}{\partial {\bf b}^l} = \mathrm{diag}(f'(z_1^l), \dots, "
-            r"f'(z_{n_l}^l)) ({\bf W}^{l+1})^T \frac{\partial L}{\partial {\bf b}^{l+1}}, "
-            r"\quad \frac{\partial L}{\partial {\bf W}^l} = \frac{\partial L}{\partial "
-            r"{\bf b}^l} ({\bf a}^{l-1})^T"
-        ),
-        corrected=(
-            r"\frac{\partial g_i}{\partial {\bf b}^l} = \mathrm{diag}(f'({\bf z}^l({\bf "
-            r"x}_i))) ({\bf W}^{l+1})^T \frac{\partial g_i}{\partial {\bf b}^{l+1}}, \quad "
-            r"\frac{\partial g_i}{\partial {\bf W}^l} = \frac{\partial g_i}{\partial {\bf "
-            r"b}^l} ({\bf a}^{l-1}({\bf x}_i))^T, \quad \frac{\partial L}{\partial \cdot} = "
-            r"\frac1N \sum_{i=1}^N \frac{\partial g_i}{\partial \cdot}"
-        ),
-        explanation=(
-            "One drift, between L = (1/N) sum_i g(a^L(x_i) - y_i) and one sample's loss g_i. "
-            "The post keeps the (1/N) sum_i in its output-layer result, but from 'For an "
-            "interior layer' on it writes L for what holds for g_i: z^l, a^{l-1} and the "
-            "diagonal Jacobians depend on the sample, and no batch z^l exists to put in "
-            "diag(f'(z^l)). Read per sample, the only reading the symbols allow, the recursion "
-            "and the weight formula are right, and averaged over the samples they give "
-            "dL/db^l and dL/dW^l. The same drift leaves x_i out of diag(f'(z_1^L), ...) inside "
-            "the output layer's sum over i, where a^L(x_i) carries it. No value changes."
-        ),
-    ),
-    Note(
         key="blog-i-index",
         document=blog.DOCUMENT,
         location="'Derivatives with respect to W^l'",
@@ -314,11 +297,5 @@ CHECKS: dict[str, Check] = {
         lambda c: (c.A[2] - c.T) / c.m,
         "(6.3) with m read as N",
         requires=wichmann.applicable_two_layer_tanh,
-    ),
-    "blog-per-sample": Check(
-        Target("db", -2),
-        lambda c: blog.backprop(c)["db"][c.L - 1],
-        "the interior recursion per sample, diag(f'(z^l(x_i))), averaged over the N samples",
-        requires=requiring(blog.applicable, _interior),
     ),
 }

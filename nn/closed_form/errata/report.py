@@ -69,6 +69,12 @@ def _flower_one_hot() -> tuple[np.ndarray, np.ndarray]:
     return X, one_hot(Y[0], 2)
 
 
+def _flower_three() -> tuple[np.ndarray, np.ndarray]:
+    X, Y = flower()
+    labels = Y[0] + (X[0] > 0)  # three classes: the petal's label, plus 1 right of the axis
+    return X, one_hot(labels, 3)
+
+
 NETWORKS: tuple[Network, ...] = (
     Network(
         "A",
@@ -81,6 +87,14 @@ NETWORKS: tuple[Network, ...] = (
         "2-5-4-3-2 (Zhang's five layers j, i, k, q, p), tanh hidden, sigmoid output, squared "
         "error (`mse`), on the 400 flower points with one-hot targets (two outputs)",
         (2, 5, 4, 3, 2), "tanh", "sigmoid", "mse", _flower_one_hot,
+    ),
+    Network(
+        "C",
+        "2-3-3 (equal widths S_1 = S_2, where a Hadamard product bound before a matrix "
+        "product still conforms), tanh hidden, sigmoid output, squared error (`mse`), on the "
+        "400 flower points with three one-hot classes (the label, plus 1 right of the "
+        "vertical axis)",
+        (2, 3, 3), "tanh", "sigmoid", "mse", _flower_three,
     ),
 )
 

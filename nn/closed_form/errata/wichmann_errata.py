@@ -83,6 +83,30 @@ def _eq4_10_left_to_right(cache: ForwardCache) -> np.ndarray:
     return hadamard(cache.W[L].T @ H[L], sigma_prime) @ cache.A[L - 2].T  # = (4.11)
 
 
+# (4.9), (4.15): the Hadamard product before the matrix product -----------------------------------
+def _WtH_then_hadamard(cache: ForwardCache) -> np.ndarray:
+    L, H = cache.L, _H(cache)
+    sigma_prime = cache.activations[L - 1].derivative(cache.Z[L - 1])
+    return hadamard(cache.W[L].T @ H[L], sigma_prime)  # H^{(L-1)}, as (4.11) brackets it
+
+
+def _hadamard_first(cache: ForwardCache) -> np.ndarray:
+    L, H = cache.L, _H(cache)
+    sigma_prime = cache.activations[L - 1].derivative(cache.Z[L - 1])
+    return cache.W[L].T @ hadamard(H[L], sigma_prime)  # conforms when S_L = S_{L-1}
+
+
+def _ones(cache: ForwardCache) -> np.ndarray:
+    return np.ones((cache.m, 1), dtype=cache.X.dtype)
+
+
+# (5.7) -------------------------------------------------------------------------------------------
+def _eq5_7_printed(cache: ForwardCache) -> np.ndarray:
+    """(Δ ⊙ ∂σ/∂Z) ∂Z/∂A read as matrices, ∂Z^{(l)}/∂A^{(l-1)} = W^{(l)}, on the right."""
+    L = cache.L
+    return _H(cache)[L] @ cache.W[L]
+
+
 # (5.10) ------------------------------------------------------------------------------------------
 def _eq5_10_printed(cache: ForwardCache) -> np.ndarray:
     L = cache.L
@@ -106,6 +130,14 @@ def _eq6_7_printed(cache: ForwardCache) -> np.ndarray:
     Delta1, A1 = result["Delta"][1], cache.A[1]
     columns = [Delta1[:, i : i + 1] @ (1 - A1[:, i : i + 1] ** 2) for i in range(cache.m)]
     return np.hstack(columns)
+
+
+def _eq6_7_squared_norm(cache: ForwardCache) -> np.ndarray:
+    """H_i = Delta_i (1 - (a_i)^2) with (a_i)^2 the square of a vector, a_i^t a_i: a number
+    times the column Delta_i."""
+    result = _s6(cache)
+    Delta1, A1 = result["Delta"][1], cache.A[1]
+    return Delta1 * (1 - (A1 * A1).sum(axis=0, keepdims=True))
 
 
 def _eq6_8b_printed(cache: ForwardCache) -> np.ndarray:
@@ -243,6 +275,102 @@ ERRATA: tuple[Erratum, ...] = (
         requires=requiring(_general, at_least("L", lambda c: c.L, 2)),
     ),
     Erratum(
+        key="wichmann-4.9",
+        document=DOC,
+        location="(4.9)",
+        quote=(
+            r"\frac{\partial J}{\partial W_{ij}^{(L-1)}} = \sum_{n=1}^{N} \left[\left(W^{(L)} "
+            r"\right)^{t} H^{(L)} \odot \frac{\partial \sigma_{L-1}}{\partial Z^{(L-1)}} "
+            r"\right]_{in} \left(A^{(L-2)} \right)_{nj}^{t}"
+        ),
+        corrected=(
+            r"\frac{\partial J}{\partial W_{ij}^{(L-1)}} = \sum_{n=1}^{N} \left[\left("
+            r"\left(W^{(L)}\right)^{t} H^{(L)}\right) \odot \frac{\partial \sigma_{L-1}}"
+            r"{\partial Z^{(L-1)}} \right]_{in} \left(A^{(L-2)} \right)_{nj}^{t}"
+        ),
+        explanation=(
+            "Two readings of the bracket: the matrix product first, ((W^{(L)})^t H^{(L)}) ⊙ "
+            "sigma', as (4.8) computes it and (4.11) brackets it, is right; the Hadamard "
+            "product first, (W^{(L)})^t (H^{(L)} ⊙ sigma'), multiplies H^{(L)} (S_L x N) "
+            "with sigma'_{L-1} (S_{L-1} x N). That conforms whenever S_L = S_{L-1}, so on a "
+            "2-3-3 network it evaluates and is wrong: no error warns the reader."
+        ),
+        kind="ambiguity",
+        category="grouping",
+        target=Target("dW", -2),
+        readings=(
+            Reading("matrix product first, as (4.8) and (4.11): ((W^{(L)})^t H^{(L)}) ⊙ σ'",
+                    lambda c: _WtH_then_hadamard(c) @ c.A[c.L - 2].T, agrees=True),
+            Reading("Hadamard product first: (W^{(L)})^t (H^{(L)} ⊙ σ')",
+                    lambda c: _hadamard_first(c) @ c.A[c.L - 2].T, agrees=False),
+        ),
+        evaluate_corrected=lambda c: _WtH_then_hadamard(c) @ c.A[c.L - 2].T,
+        requires=requiring(_general, at_least("L", lambda c: c.L, 2)),
+    ),
+    Erratum(
+        key="wichmann-4.15",
+        document=DOC,
+        location="(4.15)",
+        quote=(
+            r"\frac{\partial J}{\partial b_i^{(L-1)}} = \sum_{n=1}^{N} \left[\left(W^{(L)} "
+            r"\right)^t H^{(L)} \odot \frac{\partial \sigma_{L-1}}{\partial Z^{(L-1)}} "
+            r"\right]_{in} = \sum_{n=1}^{N} H_{in}^{(L-1)}"
+        ),
+        corrected=(
+            r"\frac{\partial J}{\partial b_i^{(L-1)}} = \sum_{n=1}^{N} \left[\left("
+            r"\left(W^{(L)} \right)^t H^{(L)}\right) \odot \frac{\partial \sigma_{L-1}}"
+            r"{\partial Z^{(L-1)}} \right]_{in} = \sum_{n=1}^{N} H_{in}^{(L-1)}"
+        ),
+        explanation=(
+            "The bracket of (4.9) again, summed over the data points: with the matrix product "
+            "first it is sum_n H_in^{(L-1)}, as the right-hand side says; with the Hadamard "
+            "product first, (W^{(L)})^t (H^{(L)} ⊙ sigma'), it evaluates whenever S_L = "
+            "S_{L-1} (a 2-3-3 network) and gives another vector."
+        ),
+        kind="ambiguity",
+        category="grouping",
+        target=Target("db", -2),
+        readings=(
+            Reading("matrix product first, as the right-hand side sum_n H_in^{(L-1)}",
+                    lambda c: _WtH_then_hadamard(c) @ _ones(c), agrees=True),
+            Reading("Hadamard product first: (W^{(L)})^t (H^{(L)} ⊙ σ')",
+                    lambda c: _hadamard_first(c) @ _ones(c), agrees=False),
+        ),
+        evaluate_corrected=lambda c: _WtH_then_hadamard(c) @ _ones(c),
+        requires=requiring(_general, at_least("L", lambda c: c.L, 2)),
+    ),
+    Erratum(
+        key="wichmann-5.7",
+        document=DOC,
+        location="(5.7)",
+        quote=(
+            r"\frac{\partial J}{\partial A^{(l-1)}} = \Delta^{(l)} \odot \frac{\partial "
+            r"\sigma_l}{\partial Z^{(l)}} \frac{\partial Z^{(l)}}{\partial A^{(l-1)}}"
+        ),
+        printed=(
+            r"\frac{\partial J}{\partial A^{(l-1)}} = \left(\Delta^{(l)} \odot "
+            r"\frac{\partial \sigma_l}{\partial Z^{(l)}}\right) W^{(l)}"
+        ),
+        corrected=(
+            r"\frac{\partial J}{\partial A^{(l-1)}} = \left(\frac{\partial Z^{(l)}}"
+            r"{\partial A^{(l-1)}}\right)^t \left(\Delta^{(l)} \odot \frac{\partial "
+            r"\sigma_l}{\partial Z^{(l)}}\right) = \left(W^{(l)}\right)^t H^{(l)}"
+        ),
+        explanation=(
+            "Read as matrices, the way the rest of section 5 is, dZ^{(l)}/dA^{(l-1)} is "
+            "W^{(l)} (1.4), and it stands on the wrong side: (S_l x N)(S_l x S_{l-1}) does not "
+            "conform unless N = S_l, and even then it is not the gradient. The coordinate form "
+            "(5.8)-(5.10) sums over j, the rows of W: the factor is (W^{(l)})^t, on the left, "
+            "as (5.2) has it."
+        ),
+        kind="typo",
+        category="transpose",
+        target=Target("dA", -2),
+        evaluate_printed=_eq5_7_printed,
+        evaluate_corrected=lambda c: c.W[c.L].T @ _H(c)[c.L],
+        requires=requiring(_general, at_least("L", lambda c: c.L, 2)),
+    ),
+    Erratum(
         key="wichmann-5.10",
         document=DOC,
         location="(5.10) and the sentence after it",
@@ -337,14 +465,22 @@ ERRATA: tuple[Erratum, ...] = (
         ),
         explanation=(
             "Section 6 indexes data points with i ((6.4), (6.5): A_i^{(1)} is a column of n_h "
-            "entries), so Delta_i^{(1)} and 1 - (a_i^{(1)})^2 are both n_h x 1 columns, and "
-            "juxtaposed they are a matrix product that does not conform unless n_h = 1. The "
-            "product is elementwise, the Hadamard product that (2.15) and (5.2) write with ⊙; "
-            "the square of a column is elementwise too."
+            "entries), so Delta_i^{(1)} and 1 - (a_i^{(1)})^2 are both n_h x 1 columns. Both "
+            "readings of the page's notation are evaluated: juxtaposed, as everywhere else in "
+            "the document, they are a matrix product that does not conform unless n_h = 1; "
+            "with (a_i)^2 the square of a vector, a_i^t a_i, the product evaluates and is "
+            "wrong. Neither agrees, so this is a typo: the product is elementwise, the "
+            "Hadamard product that (2.15) and (5.2) write with ⊙, and the square too."
         ),
         kind="typo",
         category="notation",
         target=Target("dZ", 1),
+        readings=(
+            Reading("juxtaposition as the matrix product, the square entrywise",
+                    _eq6_7_printed, agrees=False),
+            Reading("(a_i)^2 as the square of a vector, a_i^t a_i: a number times Delta_i",
+                    _eq6_7_squared_norm, agrees=False),
+        ),
         evaluate_printed=_eq6_7_printed,
         evaluate_corrected=lambda cache: _s6(cache)["H"][1],
         requires=requiring(_section6, at_least("n_h", lambda c: c.sizes[1], 2)),

@@ -1,23 +1,26 @@
 """Which common slip explains a wrong quantity: each test builds the slipped value from the
 right inputs and asks whether the learner's value is it (to a constant factor, named).
 
-The slips: off by a factor (``m``, ``1/m``, ``k/m``, any constant), the wrong sign, a missing
-activation derivative (``dZ = dA``) or Rojas's (C) as printed (``α(Z)`` for ``α'(Z)``), a
-transpose missing or extra (by shape and by value), ``db`` summed over the wrong axis, the wrong
-layer's ``A`` in ``dW`` (Wichmann (5.13)-(5.16): ``A[l]`` for ``A[l-1]``), the blog's per-sample
-recursion run on averages (``diag(f'(z))`` of a whole batch; shows with ``m >= 2`` only), and a
-value that is another gradient altogether.
+The slips (``candidates`` builds each): off by a factor (``m``, ``1/m``, ``k/m``, any
+constant), the wrong sign, the activation derivative missing, doubled, another activation's
+(sigmoid′ for tanh′), taken at the wrong array (``1 − Z²``) or averaged over the batch, ``@``
+where ``⊙`` belongs, Rojas's (C) as printed, a transpose missing or extra, ``db`` summed over
+the wrong axis, the wrong layer's ``A`` or ``W``, the blog's per-sample recursion run on
+averages, the cost's derivative confused, and a value that is another gradient altogether. An
+answer in float32 or float16 is named as such, and its other slips matched to its precision.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from ..factors import scale_factor
 from ..network import ForwardCache
+from .candidates import FACTOR, OTHER, PRECISION, SIGN, UNKNOWN, candidates
 from .rules import Key
 
 RTOL = 1e-10
@@ -27,145 +30,140 @@ def label(key: Key) -> str:
     return f"{key[0]}[{key[1]}]"
 
 
-def describe_constant(c: float, m: int) -> str:
-    """``"m = 400"``, ``"1/m = 1/400"``, ``"4/m = 4/400"``, ``"2"``, ``"-1"``, ``"0.37"``."""
+def describe_constant(c: float, m: int, tol: float = 1e-9) -> str:
+    """``"m = 400"``, ``"1/m = 1/400"``, ``"4/m = 4/400"``, ``"2"``, ``"-1"``, ``"0.37"``
+    (``tol``: how close, relatively, ``c`` must be to a named constant)."""
     for k in (Fraction(1), *(Fraction(n, d) for n in range(1, 9) for d in range(1, 9))):
-        if k == 1 and abs(c - m) <= 1e-9 * m:
+        if k == 1 and abs(c - m) <= tol * m:
             return f"m = {m}"
-        if abs(c * m - float(k)) <= 1e-9 * float(k) and m > 1:
+        if abs(c * m - float(k)) <= tol * float(k) and m > 1:
             return f"{k}/m = {k}/{m}" if k != 1 else f"1/m = 1/{m}"
-        if abs(c - float(k) * m) <= 1e-9 * float(k) * m and m > 1 and k != 1:
+        if abs(c - float(k) * m) <= tol * float(k) * m and m > 1 and k != 1:
             return f"{k}·m = {float(k) * m:g}"
     frac = Fraction(c).limit_denominator(16)
-    if abs(float(frac) - c) <= 1e-9 * abs(c):
+    if abs(float(frac) - c) <= tol * abs(c):
         return str(frac)
     return f"{c:.6g}"
 
 
-def _matches(value: np.ndarray, candidate: np.ndarray) -> float | None:
+def _matches(value: np.ndarray, candidate: np.ndarray, rtol: float = RTOL) -> float | None:
     """The constant ``c`` with ``value == c * candidate`` (1.0 when equal), or None."""
     if np.shape(value) != np.shape(candidate):
         return None
-    if np.allclose(value, candidate, rtol=RTOL, atol=RTOL * float(np.max(np.abs(candidate))
+    if np.allclose(value, candidate, rtol=rtol, atol=rtol * float(np.max(np.abs(candidate))
                                                                   or 1.0)):
         return 1.0
-    return scale_factor(value, candidate, rtol=RTOL)
+    return scale_factor(value, candidate, rtol=rtol)
 
 
-def _scaled(c: float, m: int) -> str:
-    return "" if c == 1.0 else f", and then off by a factor {describe_constant(c, m)}"
+def _scaled(c: float, m: int, tol: float = 1e-9) -> str:
+    return "" if c == 1.0 else f", and then off by a factor {describe_constant(c, m, tol)}"
+
+
+@dataclass(frozen=True)
+class Slip:
+    """The slip that fits a wrong value: its ``kind`` (what a second hint names) and the
+    ``sentence`` that names it (the grader's full diagnosis)."""
+
+    kind: str
+    sentence: str
+
+    def __str__(self) -> str:
+        return self.sentence
 
 
 def diagnose(key: Key, value: np.ndarray, truth: dict[Key, np.ndarray],
-             cache: ForwardCache, notation: str) -> str:
+             cache: ForwardCache, notation: str, dtype: Any = None) -> str:
     """One sentence: the slip that fits ``value`` (in gradient units) for ``key``, or that none
-    does, with the worst element."""
-    name, l = key
-    m, L = cache.m, cache.L
+    does, with the worst element. ``dtype``: the learner's array's own, when not float64."""
+    return find_slip(key, value, truth, cache, notation, dtype).sentence
+
+
+def find_slip(key: Key, value: np.ndarray, truth: dict[Key, np.ndarray],
+              cache: ForwardCache, notation: str, dtype: Any = None) -> Slip:
+    """The :class:`Slip` that fits ``value`` for ``key`` (see :func:`diagnose`)."""
+    m = cache.m
     t = truth[key]
-    tests: list[tuple[str, Callable[[], np.ndarray]]] = []
-    if name == "dZ":
-        act = cache.activations[l]
-        dA = truth["dA", l]
-        if act.elementwise:
-            tests += [
-                ("the activation derivative is missing: dZ = dA, without ⊙ α'(Z)", lambda: dA),
-                (f"α(Z) where α'(Z) belongs: Rojas's (C) as printed (dZ = dA ⊙ α(Z)); "
-                 f"the derivative of {act.name} is needed", lambda: dA * act.fn(cache.Z[l])),
-            ]
-            twice = ("A - Y (the shortcut of sigmoid with cross-entropy) times σ'(Z) again: "
-                     "the shortcut already contains σ'" if l == L and act.name == "sigmoid"
-                     and cache.loss == "binary_cross_entropy" else
-                     "the activation derivative is applied twice (dA ⊙ α'(Z) ⊙ α'(Z))")
-            tests.append((twice, lambda: t * act.derivative(cache.Z[l])))
-    if name == "dW":
-        dZ = truth["dZ", l]
-        tests.append((f"the wrong layer's A: dZ[{l}] A[{l}]ᵀ where A[{l - 1}]ᵀ belongs "
-                      f"(Wichmann (5.13)-(5.16) write A^(l))", lambda: dZ @ cache.A[l].T))
-        if l >= 2:
-            tests.append((f"the wrong layer's A: A[{l - 2}] where A[{l - 1}] belongs",
-                          lambda: dZ @ cache.A[l - 2].T))
-        tests.append(("transposed: this is (dZ A[l-1]ᵀ)ᵀ = A[l-1] dZᵀ", lambda: t.T))
-        mean_a = cache.A[l - 1].mean(axis=1, keepdims=True)
-        if m >= 2:
-            tests.append(("the blog's per-sample formula on averages: ∂L/∂b^l (mean a^{l-1})ᵀ "
-                          "where the mean over samples of ∂g_i/∂b^l a^{l-1}(x_i)ᵀ belongs "
-                          "(shows only with m ≥ 2)",
-                          lambda: truth["db", l] @ mean_a.T))
-        if l < L and m >= 2:
-            tests.append(("the blog's per-sample recursion run on averages (diag(f'(z)) of the "
-                          "whole batch, then ∂L/∂b^l (mean a^{l-1})ᵀ; shows only with m ≥ 2)",
-                          lambda: _per_sample_db(cache, truth, l) @ mean_a.T))
-    if name == "db":
-        dZ = truth["dZ", l]
-        tests += [
-            ("summed over the wrong axis: over the units (axis=0) instead of the examples "
-             "(axis=1, keepdims=True)", lambda: dZ.sum(axis=0, keepdims=True)),
-            ("summed over the wrong axis: over the units (axis=0) instead of the examples "
-             "(axis=1, keepdims=True)", lambda: dZ.sum(axis=0)),
-            ("summed over both axes: a number, not one value per unit (axis=1, keepdims=True)",
-             lambda: np.asarray(dZ.sum())),
-            ("the right values in the wrong shape: keep the column (axis=1, keepdims=True)",
-             lambda: t.reshape(-1)),
-            ("not summed over the examples: dZ itself (sum over axis=1, keepdims=True)",
-             lambda: dZ),
-        ]
-        if l < L and m >= 2:
-            tests.append(("the blog's per-sample recursion run on averages: diag(f'(z^l)) of "
-                          "the whole batch times (W^{l+1})ᵀ ∂L/∂b^{l+1}, where the mean over "
-                          "samples of the per-sample products belongs (shows only with m ≥ 2)",
-                          lambda: _per_sample_db(cache, truth, l)))
-    if name == "dA" and l < L:
-        dZ = truth["dZ", l + 1]
-        W = cache.W[l + 1]
-        tests += [(f"the transpose is missing: W[{l + 1}] dZ[{l + 1}] where W[{l + 1}]ᵀ "
-                   f"dZ[{l + 1}] belongs", lambda: W @ dZ),
-                  ("transposed: this is dAᵀ (dZᵀ W)", lambda: t.T)]
-    if name in ("dZ", "dA"):
-        tests.append(("transposed (an extra .T)", lambda: t.T))
-    for sentence, build in tests:
+    value = np.asarray(value, dtype=np.float64)
+    rtol, lowered = RTOL, ""
+    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8:
+        # a float32/float16 answer: right to its own precision is a slip of precision, and the
+        # other slips are matched to that precision
+        eps = float(np.finfo(dtype).eps)
+        lowered = f"your array is {np.dtype(dtype).name}"
+        if np.shape(value) == np.shape(t):
+            rel = _max_rel(value, t)
+            if rel <= 64 * eps:
+                return Slip(PRECISION, f"{lowered}: right to {np.dtype(dtype).name} precision "
+                            f"(max rel. difference {rel:.1e}), but gradients are float64 here "
+                            f"and compared to rtol {RTOL:g}: keep float64 (drop the astype or "
+                            f"dtype that made it {np.dtype(dtype).name})")
+        rtol = 64 * eps
+        lowered += ", and "
+    for candidate in candidates(key, truth, cache):
         try:
-            candidate = np.asarray(build(), dtype=np.float64)
+            built = np.asarray(candidate.build(), dtype=np.float64)
         except (ValueError, IndexError):  # a shape that this network does not allow
             continue
-        c = _matches(value, candidate)
+        c = _matches(value, built, rtol)
         if c is not None:
-            return sentence + _scaled(c, m)
+            sentence = candidate.sentence + _scaled(c, m, max(1e-9, 4 * rtol))
+            if candidate.small and np.shape(built) == np.shape(t):
+                sentence += _how_small(built, t)
+            return Slip(candidate.kind, lowered + sentence)
     if np.shape(value) == np.shape(t):
-        c = _matches(value, t)
+        c = _matches(value, t, rtol)
         if c is not None and c != 1.0:
-            return _factor_sentence(c, m, key, notation)
-        for other, array in truth.items():  # another gradient's values
-            if other != key and np.shape(array) == np.shape(value):
-                c = _matches(value, array)
-                if c is not None:
-                    return (f"these are the values of {label(other)}, not {label(key)}"
-                            + _scaled(c, m))
-        return "no known slip fits; " + worst_element(value, t)
-    return (f"shape {np.shape(value)}, expected {np.shape(t)}, and no known slip fits the "
-            f"values")
+            tol = max(1e-9, 4 * rtol)
+            kind = SIGN if abs(c + 1) <= tol else FACTOR
+            return Slip(kind, lowered + _factor_sentence(c, m, key, notation, tol))
+    for other, array in truth.items():  # another gradient's values, in any shape
+        if other != key and np.shape(array) == np.shape(value):
+            c = _matches(value, array, rtol)
+            if c is not None:
+                return Slip(OTHER, lowered + f"these are the values of {label(other)}, not "
+                            f"{label(key)}" + _scaled(c, m, max(1e-9, 4 * rtol)))
+    if np.shape(value) == np.shape(t):
+        rel = _max_rel(value, t)
+        close = (f"; the difference is small (max rel. {rel:.1e}) but far above rounding "
+                 f"(rtol {RTOL:g}): a formula that is almost right, such as a derivative "
+                 f"taken at the wrong array" if rel < 1e-3 else "")
+        return Slip(UNKNOWN, lowered + "no known slip fits; " + worst_element(value, t) + close)
+    return Slip(UNKNOWN, lowered + f"shape {np.shape(value)}, expected {np.shape(t)}, and no "
+                f"known slip fits the values")
 
 
-def _factor_sentence(c: float, m: int, key: Key, notation: str) -> str:
-    text = describe_constant(c, m)
-    if abs(c + 1) <= 1e-9:
+def _max_rel(value: np.ndarray, truth: np.ndarray) -> float:
+    scale = float(np.max(np.abs(truth))) if truth.size else 0.0
+    diff = float(np.max(np.abs(value - truth))) if truth.size else 0.0
+    return diff / max(scale, np.finfo(np.float64).tiny)
+
+
+def _how_small(built: np.ndarray, truth: np.ndarray) -> str:
+    """For a slip whose values are close to the right ones: say how close, so that a small
+    difference is not taken for rounding."""
+    rel = _max_rel(built, truth)
+    if rel >= 1e-2:
+        return ""
+    return (f" (its error is small here, max rel. {rel:.1e}, because this network's values "
+            f"are small, and can pass for rounding; it is not: rounding is below {RTOL:g})")
+
+
+def _factor_sentence(c: float, m: int, key: Key, notation: str, tol: float = 1e-9) -> str:
+    text = describe_constant(c, m, tol)
+    if abs(c + 1) <= tol:
         return "the wrong sign: yours is −1 times the gradient (A − Y, not Y − A)"
     if c < 0:
-        return f"the wrong sign, and off by a factor {describe_constant(-c, m)}"
+        return f"the wrong sign, and off by a factor {describe_constant(-c, m, tol)}"
     hint = ""
     if text.startswith("m ="):
-        hint = (" (the 1/m of J is missing; or you wrote Rojas's/the course's dZ, dA: grade "
-                "with notation='rojas')" if key[0] in ("dA", "dZ") and notation == "ours"
+        hint = (" (the 1/m of J is missing: Rojas's and the course's dZ, dA carry none, "
+                "which grade(..., notation='rojas') accepts)"
+                if key[0] in ("dA", "dZ") and notation == "ours"
                 else " (the 1/m of J is missing)")
     elif text.startswith("1/m"):
         hint = " (divided by m once too often, or m·∂J/∂ was expected in this notation)"
     return f"off by a factor {text}{hint}"
-
-
-def _per_sample_db(cache: ForwardCache, truth: dict[Key, np.ndarray], l: int) -> np.ndarray:
-    """The blog's interior recursion on averages: ``mean f'(Z[l]) ⊙ W[l+1]ᵀ db[l+1]``."""
-    fprime = cache.activations[l].derivative(cache.Z[l]).mean(axis=1, keepdims=True)
-    return fprime * (cache.W[l + 1].T @ truth["db", l + 1])
 
 
 def worst_element(value: np.ndarray, truth: np.ndarray) -> str:

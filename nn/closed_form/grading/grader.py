@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,10 @@ import numpy as np
 from ..autodiff import run_autodiff
 from ..network import ForwardCache
 from ..result import BackpropResult
-from .diagnosis import RTOL, diagnose, label, worst_element
+from .candidates import INPUT, UNKNOWN
+from .diagnosis import RTOL, Slip, find_slip, label, worst_element
+from .hints import LEVELS as HINT_LEVELS
+from .hints import hints
 from .names import NOTATIONS, Name, flatten, known_names
 from .rules import Key, backward_order, learner_cache, parent, step
 
@@ -45,6 +48,8 @@ class Line:
     max_rel: float | None = None
     note: str = ""
     written: str = ""  # the learner's name, when it is not ours
+    slip: Slip | None = None  # its own slip, from its input as the learner computed it
+    hints: tuple[str, ...] = ()  # the hint levels 1..4 for that slip
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,37 @@ class GradeReport:
     problems: list[str] = field(default_factory=list)  # unknown names, a raise, a bad return
     notation: str = "ours"
     network: str = ""
+
+    @property
+    def right(self) -> int:
+        """How many returned quantities are right."""
+        return sum(line.status == "right" for line in self.lines)
+
+    def hinted(self, level: int) -> str:
+        """The report with the first error's hints ``1..level`` for its diagnosis (``backprop
+        grade --hint N``): the marks say which quantities are wrong, the notes and numbers
+        come only with the hints that reveal them."""
+        if not 1 <= level <= HINT_LEVELS:
+            raise ValueError(f"hint level {level}: expected 1 to {HINT_LEVELS}")
+        out = [f"grade: {self.network} (notation: {self.notation}, rtol {RTOL:g})"]
+        out += [f"   ! {problem}" for problem in self.problems]
+        for n, line in enumerate(self._shown(), 1):
+            out.append(f"{n:>3}. {_MARKS[line.status]} {self._name(line)}")
+        out.append(f"{self.right} of {sum(ln.status != 'missing' for ln in self.lines)} "
+                   f"returned quantities right")
+        if self.first_error is not None:
+            shown = self.line(self.first_error).hints or (self.diagnosis,)
+            out += [f"hint {n}: {text}" for n, text in enumerate(shown[:level], 1)]
+            if level < len(shown):
+                out.append(f"(--hint {level + 1} for the next hint)")
+        return "\n".join(out)
+
+    def _shown(self) -> list[Line]:
+        return [line for line in self.lines if line.key[1] > 0 or line.status != "missing"]
+
+    @staticmethod
+    def _name(line: Line) -> str:
+        return label(line.key) + (f" (your {line.written})" if line.written else "")
 
     @property
     def ok(self) -> bool:
@@ -74,17 +110,13 @@ class GradeReport:
         return next(line for line in self.lines if line.key == key)
 
     def __str__(self) -> str:
-        marks = {"right": "✓", "missing": "?", "wrong": "✗", "inherited": "✗", "also": "✗",
-                 "invalid": "✗"}
-        shown = [line for line in self.lines if line.key[1] > 0 or line.status != "missing"]
         out = [f"grade: {self.network} (notation: {self.notation}, rtol {RTOL:g})"]
         for problem in self.problems:
             out.append(f"   ! {problem}")
-        for n, line in enumerate(shown, 1):
-            name = label(line.key) + (f" (your {line.written})" if line.written else "")
+        for n, line in enumerate(self._shown(), 1):
             rel = "" if line.max_rel is None else f"  max rel {line.max_rel:.1e}"
             note = f"  {line.note}" if line.note else ""
-            out.append(f"{n:>3}. {marks[line.status]} {name}{rel}{note}")
+            out.append(f"{n:>3}. {_MARKS[line.status]} {self._name(line)}{rel}{note}")
         if self.first_error is not None:
             out.append(f"first error: {label(self.first_error)}")
             out.append(f"diagnosis: {self.diagnosis}")
@@ -98,6 +130,10 @@ class GradeReport:
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the text
         printer.text(str(self))
+
+
+_MARKS = {"right": "✓", "missing": "?", "wrong": "✗", "inherited": "✗", "also": "✗",
+          "invalid": "✗"}
 
 
 def _expected(key: Key, truth: dict[Key, np.ndarray], name: Name | None) -> str:
@@ -191,6 +227,7 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
 
     lines: dict[Key, Line] = {}
     learner: dict[Key, np.ndarray] = {}  # valid values, in gradient units
+    dtypes: dict[Key, Any] = {}  # the learner's float dtype, where not float64
     for key in order:
         if key not in values:
             if key in truth:
@@ -198,6 +235,9 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
                                   + _expected(key, truth, names.get(key[0])))
             continue
         value, shown, name, factor = values[key]
+        kind = getattr(value, "dtype", None)
+        if kind is not None and np.dtype(kind).kind == "f" and np.dtype(kind).itemsize < 8:
+            dtypes[key] = np.dtype(kind)
         array, why = _as_array(value)
         expected = _expected(key, truth, name)
         if array is not None and array.shape != truth[key].shape:
@@ -206,10 +246,9 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
             bad = np.argwhere(~np.isfinite(array))[0]
             why = f"has a non-finite value ({array[tuple(bad)]}) at {tuple(int(i) for i in bad)}"
         if why:
-            raw = None if array is None else array
             lines[key] = Line(key, "invalid", note=f"{why}; {expected}", written=shown)
-            if raw is not None:
-                learner[key] = raw * factor
+            if array is not None:
+                learner[key] = array * factor
             continue
         assert array is not None
         learner[key] = array * factor
@@ -219,6 +258,18 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
         else:
             lines[key] = Line(key, "wrong", rel, worst_element(learner[key], truth[key]),
                               written=shown)
+
+    def own(key: Key, line: Line, inputs: dict[Key, np.ndarray], input_wrong: bool) -> Line:
+        """``line`` with its own slip and hints, ``inputs`` taken as the right values."""
+        value = learner.get(key)
+        if value is None:
+            slip = Slip(INPUT if input_wrong else UNKNOWN, line.note.replace("; ", ": ", 1))
+        else:
+            slip = find_slip(key, value, inputs, cache, notation, dtypes.get(key))
+        factor = values[key][3]
+        return replace(line, slip=slip, hints=hints(key, slip, value, inputs, cache,
+                                                     line.written or label(key), factor,
+                                                     input_wrong))
 
     # root cause: the nearest returned ancestor decides
     first: Key | None = None
@@ -235,43 +286,58 @@ def grade_cache(fn: Callable[..., Any], cache: ForwardCache, truth: dict[Key, np
         if up is None or lines[up].status == "right":
             if first is None:
                 first = key
-                tag = "← first error" + (f": its input {label(up)} is right" if up else "")
+                tag = "the first error" + (f": its input {label(up)} is right" if up else "")
                 tag += through if up else (f"; its inputs {', '.join(via)} were not returned"
                                            if via else "")
             else:
                 tag = "another error of its own" + (f" (its input {label(up)} is right)"
                                                     if up else "")
-            lines[key] = _with(line, tag)
+            lines[key] = own(key, _with(line, tag), truth, False)
             continue
-        if line.status == "invalid" or up not in learner or learner[up].shape != truth[up].shape:
-            lines[key] = _with(line, f"(its input {label(up)} is wrong too)")
+        if up not in learner or learner[up].shape != truth[up].shape:
+            lines[key] = own(key, _with(line, f"(its input {label(up)} is wrong too)"),
+                             truth, True)
             continue
-        rebuilt = learner[up]
-        try:
-            for k in reversed(chain):
-                rebuilt = step(k, rebuilt, cache)
-            inherited = _close(learner[key], rebuilt)
-        except (ValueError, IndexError):
-            inherited = False
-        if inherited:
+        inputs = local_truth(up, learner[up], truth, cache)
+        if line.status == "invalid":
+            lines[key] = own(key, _with(line, f"(its input {label(up)} is wrong too)"),
+                             inputs, True)
+            continue
+        if _close(learner[key], inputs[key]):
             lines[key] = Line(key, "inherited", line.max_rel,
                               f"wrong only because {label(up)} is{through}", line.written)
         else:
-            lines[key] = Line(key, "also", line.max_rel,
-                              f"its input {label(up)} is wrong, and it does not follow from "
-                              f"your {label(up)} either; {line.note}", line.written)
+            lines[key] = own(key, Line(key, "also", line.max_rel,
+                                       f"its input {label(up)} is wrong, and it does not follow "
+                                       f"from your {label(up)} either; {line.note}",
+                                       line.written), inputs, True)
     diagnosis = ""
     if first is not None:
         fl = lines[first]
-        value = learner.get(first)
-        if value is None:
-            diagnosis = fl.note.split("; ")[0] + ": " + fl.note.split("; ", 1)[-1]
-        else:
-            diagnosis = diagnose(first, value, truth, cache, notation)
-            if fl.status == "invalid":
-                diagnosis = f"{fl.note.split(' ← ')[0].rstrip()}: {diagnosis}"
+        diagnosis = fl.slip.sentence if fl.slip else ""
+        if fl.status == "invalid" and first in learner:
+            diagnosis = f"{fl.note.split('  ')[0].rstrip()}: {diagnosis}"
     ordered = [lines[key] for key in order if key in lines]
     return GradeReport(ordered, first, diagnosis, problems, notation, network)
+
+
+def local_truth(up: Key, value: np.ndarray, truth: dict[Key, np.ndarray],
+                cache: ForwardCache) -> dict[Key, np.ndarray]:
+    """The gradients of a world where the learner's ``up`` is right: ``up`` replaced by
+    ``value`` and every quantity computed from it (directly or not) recomputed by the right
+    steps, so that a later quantity's own slip can be named on the learner's input."""
+    out = dict(truth)
+    out[up] = value
+    changed = {up}
+    for key in backward_order(cache.L):
+        source = parent(key, cache.L)
+        if source in changed:
+            try:
+                out[key] = step(key, out[source], cache)
+            except (ValueError, IndexError):  # the learner's input has a shape no step takes
+                continue
+            changed.add(key)
+    return out
 
 
 def _with(line: Line, tag: str) -> Line:

@@ -4,67 +4,17 @@
 ``1/m``; ``dΘ``, ``db`` do), on the section-6 network with cross-entropy. ``zhang`` is Zhang's
 per-example ``δ`` recursion, one example at a time, and ``blog`` is the blog's explicit
 Jacobians ``diag(f'(z))``, one sample at a time; both documents derive squared error only, so
-those two levels use the same network with ``mse``. Each :class:`Task` is one layer quantity:
+those two levels use the same network with ``mse``. ``wichmann`` and ``softmax`` are in
+``more_levels``, the find-the-bug ``lab`` in ``lab``. Each :class:`Task` is one layer quantity:
 the markdown that asks for it and the answer cell, written as nbgrader's source version (the
 solution between ``### BEGIN SOLUTION`` and ``### END SOLUTION``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Task:
-    """One quantity to write: its function's name (in the level's notation), the question, and
-    the answer cell with its solution region."""
-
-    name: str
-    ask: str
-    cell: str
-
-
-@dataclass(frozen=True)
-class Level:
-    """One exercise: the document, its notation (a key of ``NOTATIONS``), the loss, the
-    introduction, the given forward pass and the tasks in the order they are written."""
-
-    name: str
-    title: str
-    notation: str
-    loss: str
-    intro: str
-    forward: str
-    tasks: tuple[Task, ...]
-
-
-_CELLS = """
-Each quantity is a function `name(c, d)`: `c` is the forward cache (`c.X`, `c.Y`, `c.W[l]`,
-`c.b[l]`, `c.Z[l]`, `c.A[l]`, `c.m`, all NumPy arrays, samples as columns; copies, so change
-them at will) and `d` holds what your earlier functions returned, by name (`d["{first}"]`).
-Write each one in its cell, then run the check below it: it runs your functions so far on the
-network, compares each result with autodiff, and fails with the grader's diagnosis (the first
-wrong quantity and the slip that fits) until yours is right. A function you have not written
-yet is replaced by the right values, so that the checks after it still say something.
-"""
-
-_SETUP = """import numpy as np
-
-from nn.closed_form.grading import Exercise
-
-exercise = Exercise("{level}")  # the network, its data and the grader
-c = exercise.cache()  # what each of your functions receives
-"""
-
-_FORWARD_AT = """
-# The forward pass, given. {where}
-Z1 = c.W[1] @ c.X + c.b[1]
-A1 = np.tanh(Z1)  # the hidden layer: tanh
-Z2 = c.W[2] @ A1 + c.b[2]
-A2 = 1 / (1 + np.exp(-Z2))  # the output layer: the sigmoid
-assert np.allclose(A1, c.A[1]) and np.allclose(A2, c.A[2])  # the cache holds these numbers
-print(exercise)
-"""
+from .lab import LAB
+from .more_levels import SOFTMAX, WICHMANN
+from .spec import CELLS, FORWARD_AT, SETUP, Level, Task
 
 ROJAS = Level(
     "rojas", "Rojas's vectorized backprop", "rojas", "binary_cross_entropy",
@@ -78,8 +28,8 @@ $err\\{a, y\\} = -[y \\log a + (1 - y) \\log(1 - a)]$.
 His weights are $\\Theta^{[l]}$ (`c.W[l]`), his activations $\\alpha^{[l]}$. The `1/m` of
 $J$ sits only in (A) and (B): his `dA` and `dZ` carry none (they are $m\\,\\partial J/\\partial
 A$, $m\\,\\partial J/\\partial Z$), his `dTheta` and `db` are the gradients of $J$ themselves.
-""" + _CELLS.format(first="dA2"),
-    _SETUP.format(level="rojas") + _FORWARD_AT.format(
+""" + CELLS.format(first="dA2"),
+    SETUP.format(level="rojas") + FORWARD_AT.format(
         where="Rojas (1)-(3): Z[l] = Θ[l] A[l-1] + b[l], A[l] = α[l](Z[l])"),
     (
         Task("dA2", "**dA[2]**, Rojas (5): $dA^{[2]} = [err'\\{A_i^{[2](c)}, y_i^{(c)}\\}]$, "
@@ -137,8 +87,8 @@ cost over the `m` examples, so `dW` and `db` are the means over examples of his 
 gradients, while `delta` and `sum_W_delta` stay per example ($m\\,\\partial J/\\partial Z$).
 Each function starts from `out`, zeros of the right shape: fill it one example at a time
 (`for k in range(c.m):`, with `c.A[2][:, k]` the output $h$ of example `k`) and return it.
-""" + _CELLS.format(first="sum_W_delta2"),
-    _SETUP.format(level="zhang") + _FORWARD_AT.format(
+""" + CELLS.format(first="sum_W_delta2"),
+    SETUP.format(level="zhang") + FORWARD_AT.format(
         where="Zhang: z^(l+1) = W^(l) a^(l) + b^(l), a = f(z), per example (columns)"),
     (
         Task("sum_W_delta2", "**$-(y_p - h_p)$** at his output layer $n_l$, the factor of "
@@ -201,7 +151,7 @@ sigmoid) on the 400 flower points, with the post's cost
 $L = \\frac1N \\sum_{i=1}^N g(\\mathbf{a}^L(\\mathbf{x}_i) - \\mathbf{y}_i)$,
 $g(x) = \\frac12 \\|x\\|^2$ (`nn.mse`), so $N$ is `c.m` and $L = 2$.
 
-The post writes $L$ where only one sample's loss $g_i$ makes sense (the note
+The post writes $L$ where only one sample's loss $g_i$ makes sense (the entry
 `blog-per-sample` in `backprop errata`): $\\mathrm{diag}(f'(\\mathbf{z}^l))$ belongs to one
 sample, so run the recursion per sample, build each $\\mathrm{diag}(f'(\\mathbf{z}^l(x_i)))$
 with `np.diag`, and average over the $N$ samples only for $\\partial L/\\partial \\mathbf{b}^l$
@@ -210,8 +160,8 @@ and $\\partial L/\\partial \\mathbf{W}^l$. `dg_dz2[:, [i]]` is $\\partial g_i / 
 ($N\\,\\partial L/\\partial Z$ for the whole batch). Each function starts from `out`, zeros
 of the right shape: fill it one sample at a time (`for i in range(c.m):`, with
 `c.A[2][:, [i]]` the column $\\mathbf{a}^2(\\mathbf{x}_i)$) and return it.
-""" + _CELLS.format(first="dg_dz2"),
-    _SETUP.format(level="blog") + _FORWARD_AT.format(
+""" + CELLS.format(first="dg_dz2"),
+    SETUP.format(level="blog") + FORWARD_AT.format(
         where="The post: z^l = W^l a^(l-1) + b^l, a^l = f(z^l), per sample (columns)"),
     (
         Task("dg_dz2", "**$\\partial g_i/\\partial \\mathbf{b}^2$, the output layer**: "
@@ -258,5 +208,7 @@ of the right shape: fill it one sample at a time (`for i in range(c.m):`, with
     ),
 )
 
-LEVELS: dict[str, Level] = {level.name: level for level in (ROJAS, ZHANG, BLOG)}
-"""Level name -> :class:`Level`, in the order of difficulty."""
+LEVELS: dict[str, Level] = {level.name: level
+                            for level in (ROJAS, ZHANG, BLOG, WICHMANN, SOFTMAX, LAB)}
+"""Level name -> :class:`Level`: the three documents in the order of difficulty, Wichmann's Δ
+and H, the softmax with cross-entropy, and the find-the-bug lab."""

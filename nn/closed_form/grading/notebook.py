@@ -66,6 +66,8 @@ def notebook(level: str, solved: bool = False) -> Any:
 
     add("given", f"{level}-intro", spec.intro, markdown=True)
     add("given", f"{level}-setup", spec.forward)
+    for n, (source, markdown) in enumerate(spec.extra, 1):
+        add("given", f"{level}-given-{n}", source, markdown=markdown)
     for n, task in enumerate(spec.tasks, 1):
         add("given", f"{level}-{task.name}-ask", task.ask, markdown=True)
         add("answer", f"{level}-{task.name}", task.cell if solved else blank(task.cell))

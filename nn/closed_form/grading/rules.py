@@ -19,24 +19,31 @@ from ..network import ForwardCache
 Key = tuple[str, int]
 
 
-@dataclass(frozen=True)
+_LAYERED = ("W", "b", "Z", "A", "act", "activations")
+_WHOLE = ("X", "Y", "T", "m", "L", "loss", *_LAYERED)
+
+
+@dataclass
 class Cache:
-    """What a learner's ``backprop(cache)`` receives: copies of the forward pass's arrays.
+    """What a learner's ``backprop(cache)`` receives: its own copies of the forward pass's
+    arrays, to change at will (nothing the grader keeps is touched).
 
     ``X`` (``A[0]``), ``Y`` (also ``T``), and per layer ``W[l]``, ``b[l]``, ``Z[l]``, ``A[l]``
-    (index 0 is ``None`` except ``A[0] = X``); ``m`` examples, ``L`` the output layer,
+    (lists; index 0 is ``None`` except ``A[0] = X``); ``m`` examples, ``L`` the output layer,
     ``act[l]`` the name of layer ``l``'s activation, ``activations[l]`` the activation object,
-    ``loss`` the cost's name. ``cache["W"][1]`` works as well as ``cache.W[1]``.
+    ``loss`` the cost's name. As a mapping: ``cache["W"][1]``, ``cache["Z1"]``,
+    ``cache["Z[1]"]``, ``cache["Z", 1]`` and ``cache["X"]`` read, and assigning to them writes,
+    the same arrays as ``cache.W[1]``, ``cache.Z[1]``, ``cache.X``.
     """
 
     X: np.ndarray
     Y: np.ndarray
-    W: tuple
-    b: tuple
-    Z: tuple
-    A: tuple
-    act: tuple
-    activations: tuple
+    W: list
+    b: list
+    Z: list
+    A: list
+    act: list
+    activations: list
     loss: str
 
     @property
@@ -51,25 +58,66 @@ class Cache:
     def L(self) -> int:
         return len(self.W) - 1
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
+    def _where(self, key: Any) -> tuple[str, int | None]:
+        """``"Z1"``, ``"Z[1]"``, ``("Z", 1)`` -> ``("Z", 1)``; ``"W"`` -> ``("W", None)``."""
+        from .names import parse_key
+
+        if isinstance(key, str) and key in _WHOLE:
+            return key, None
+        parsed = parse_key(key)
+        if parsed is None or parsed[0] not in _LAYERED:
+            raise KeyError(f"cache[{key!r}]: not in the cache; it holds {', '.join(_WHOLE)}, "
+                           f"and per layer W1, b1, Z1, A1 (also 'Z[1]' or ('Z', 1))")
+        name, l = parsed
+        if not 0 <= l <= self.L or (l == 0 and name != "A"):
+            raise KeyError(f"cache[{key!r}]: there is no {name}[{l}]: layers 1..{self.L}"
+                           + (" (and A[0] = X)" if name == "A" else ""))
+        return name, l
+
+    def __getitem__(self, key: Any) -> Any:
+        name, l = self._where(key)
+        return getattr(self, name) if l is None else getattr(self, name)[l]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        name, l = self._where(key)
+        if l is None:
+            if name in ("m", "L", "T"):
+                raise KeyError(f"cache[{key!r}]: {name} follows from the arrays and cannot "
+                               f"be set")
+            setattr(self, name, value)
+        else:
+            getattr(self, name)[l] = value
+            if name == "A" and l == 0:
+                self.X = value
+
+    def __contains__(self, key: Any) -> bool:
+        try:
+            self._where(key)
+        except KeyError:
+            return False
+        return True
+
+    def keys(self) -> tuple[str, ...]:
+        """The names it holds (each per-layer name holds a list)."""
+        return _WHOLE
 
     def forward_cache(self) -> ForwardCache:
         """The same arrays as a :class:`ForwardCache`, for the closed-form formulations."""
-        return ForwardCache(W=self.W, b=self.b, Z=self.Z, A=self.A,
-                            activations=self.activations, T=self.Y, loss=self.loss)
+        return ForwardCache(W=tuple(self.W), b=tuple(self.b), Z=tuple(self.Z),
+                            A=(self.X, *self.A[1:]), activations=tuple(self.activations),
+                            T=self.Y, loss=self.loss)
 
 
 def learner_cache(cache: ForwardCache) -> Cache:
     """Fresh copies of ``cache``'s arrays: what the learner's code may change at will."""
-    def copy(seq: tuple) -> tuple:
-        return tuple(None if a is None else np.array(a, copy=True) for a in seq)
+    def copy(seq: tuple) -> list:
+        return [None if a is None else np.array(a, copy=True) for a in seq]
 
     A = copy(cache.A)
     return Cache(X=A[0], Y=np.array(cache.T, copy=True), W=copy(cache.W), b=copy(cache.b),
                  Z=copy(cache.Z), A=A,
-                 act=(None, *(a.name for a in cache.activations[1:])),
-                 activations=tuple(cache.activations), loss=cache.loss)
+                 act=[None, *(a.name for a in cache.activations[1:])],
+                 activations=list(cache.activations), loss=cache.loss)
 
 
 def backward_order(L: int) -> list[Key]:

@@ -7,8 +7,9 @@ Notation as the post's: per-sample columns :math:`\mathbf{a}^l, \mathbf{z}^l`, w
 ``s`` (the post reuses ``i`` for it and for a row of ``W``: the note ``blog-i-index``), its
 loss :math:`g_s = g(\mathbf{a}^L(\mathbf{x}_s) - \mathbf{y}_s)`, and
 :math:`L = \frac1N \sum_s g_s`. The interior recursion and the weight formulas are run per
-sample, as they hold (the note ``blog-per-sample``), and averaged over the ``N`` samples where
-the post's ``L`` is meant. Elementwise activations (the diagonal Jacobians the post derives).
+sample, as they hold (the ambiguity ``blog-per-sample``, its per-sample reading), and
+averaged over the ``N`` samples where the post's ``L`` is meant. Elementwise activations (the
+diagonal Jacobians the post derives).
 """
 
 from __future__ import annotations
