@@ -17,7 +17,7 @@ from typing import Any
 
 from ._draw import draw
 from ._render import to_bytes
-from .steps import Steps, steps, summary
+from .steps import MAX_STEPS, Steps, TooManySteps, steps, summary
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}
@@ -110,6 +110,18 @@ def step_data(recorded: Steps) -> list[dict[str, Any]]:
     return out
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def encode_json(value: Any) -> str:
+    """``value`` as JSON that is inert inside ``<script>``: no ``<``, ``>`` or ``&`` (so no
+    ``</script``, ``<!--``, ``<script`` or ``]]>`` can switch the HTML parser's state) and no
+    U+2028/U+2029 (line ends to old JavaScript). JSON allows these only inside strings, where
+    the ``\\uXXXX`` escape means the same character, so ``JSON.parse`` gives back ``value``."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
 class Page:
     """The page's HTML; shows itself inline in Jupyter (in an iframe)."""
 
@@ -124,14 +136,18 @@ class Page:
         return f"Page({str(self.path)!r})" if self.path else "Page()"
 
 
-def page(J: Any, *, title: str = "Watching backprop", **draw_options: Any) -> str:
+def page(J: Any, *, title: str = "Watching backprop", max_steps: int | None = MAX_STEPS,
+         **draw_options: Any) -> str:
     """The page as a string (``animate`` writes it)."""
-    recorded = steps(J)
+    try:
+        recorded = steps(J, max_steps=max_steps)
+    except TooManySteps as e:
+        raise TooManySteps("animate", e.limit) from None
     draw_options.setdefault("rankdir", "TB")  # top to bottom: fits beside the panel
     drawing = draw(J, backward=True, **draw_options)
     svg = to_bytes(drawing.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
-    data = json.dumps(step_data(recorded), ensure_ascii=False).replace("</", "<\\/")
+    data = encode_json(step_data(recorded))
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
             f"<div id=\"bar\"><button id=\"play\">▶ play</button><input id=\"slider\" "
@@ -142,10 +158,12 @@ def page(J: Any, *, title: str = "Watching backprop", **draw_options: Any) -> st
             f"<script>{_JS}</script></body></html>\n")
 
 
-def animate(J: Any, path: str | os.PathLike[str] | None = None, **draw_options: Any) -> Page:
+def animate(J: Any, path: str | os.PathLike[str] | None = None, *,
+            max_steps: int | None = MAX_STEPS, **draw_options: Any) -> Page:
     """Write the page to ``path`` (atomically: a temp file, then replaced) and return it;
-    without ``path``, just return it (it displays inline in Jupyter)."""
-    text = page(J, **draw_options)
+    without ``path``, just return it (it displays inline in Jupyter). A graph of more than
+    ``max_steps`` ops is refused (``TooManySteps``); ``max_steps=None`` lifts the limit."""
+    text = page(J, max_steps=max_steps, **draw_options)
     if path is None:
         return Page(text)
     target = Path(path)

@@ -25,6 +25,17 @@ from ._graph import Graph, gradient_names, rules
 MAX_STEPS = 2000  # more nodes than a lecture can watch
 
 
+class TooManySteps(ValueError):
+    """A graph with more ops than ``limit``: too many steps to watch. ``who`` names the call
+    (``steps``, ``animate``), whose own argument ``max_steps=None`` lifts the limit."""
+
+    def __init__(self, who: str, limit: int) -> None:
+        self.who, self.limit = who, limit
+        super().__init__(f"{who}: the graph has over {limit:,} ops, too many to watch; use a "
+                         f"smaller network (fewer layers or units), or pass {who}(..., "
+                         f"max_steps=None) to record every step anyway")
+
+
 @dataclass
 class Contribution:
     """One input's share of a step: ``grad`` flows to ``target``; ``accumulated`` when the
@@ -94,11 +105,13 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         seed = np.asarray(grad, dtype=data.dtype)
         if seed.shape != data.shape:
             raise ValueError(f"steps: grad has shape {seed.shape}, J has shape {J.shape}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 1):
+        raise ValueError(f"steps: max_steps must be a positive integer or None, "
+                         f"got {max_steps!r}")
     count = _count_ops(J, max_steps)
     if max_steps is not None and count > max_steps:
-        raise ValueError(f"steps: the graph has over {max_steps:,} ops, too many to watch; use "
-                         f"a smaller network (fewer units, fewer examples) or draw part of it "
-                         f"(max_ops=), or pass max_steps=None")
+        raise TooManySteps("steps", max_steps)
     graph = Graph(J)
     gnames, _ = gradient_names(graph)
 

@@ -73,13 +73,17 @@ def _cost(args: argparse.Namespace) -> Any:
 
 def run_steps(args: argparse.Namespace) -> int:
     from autograd_core.viz.animate import animate
-    from autograd_core.viz.steps import format_steps, steps
+    from autograd_core.viz.steps import TooManySteps, format_steps, steps
 
     J = _cost(args)
     if J is None:
         return 1
     try:
         recorded = steps(J)
+    except TooManySteps as e:  # its remedy is the Python call's; here it is a smaller network
+        print(f"backprop: the network's graph has over {e.limit:,} ops, too many to watch; "
+              f"use smaller --sizes or --m", file=sys.stderr)
+        return 1
     except (ValueError, RuntimeError) as e:
         print(f"backprop: {e}", file=sys.stderr)
         return 1
