@@ -90,7 +90,7 @@ def draw(root: Any, *, show_shapes: bool = True, show_grads: bool = False,
     if max_ops is not None and (isinstance(max_ops, bool) or not isinstance(max_ops, int)
                                 or max_ops < 2):
         raise ValueError(f"draw: max_ops must be an integer >= 2 or None, got {max_ops!r}")
-    graph = Graph(root)
+    graph = Graph(root, fuse=backward)  # backward: drawn as the engine runs it
     return _Builder(graph, show_shapes, show_grads, backward, rankdir, max_ops, legend).build()
 
 
@@ -318,6 +318,9 @@ class _Builder:
         if self.show_shapes:
             dtype = "" if t.dtype == _FLOAT64 else f" {t.dtype}"
             lines.append(_small(_labels.shape(t.shape) + dtype))
+        summed = _graph.total(g, self.grads, i) if self.backward else None
+        if summed:  # a tensor used several times: its contributions, then their sum
+            lines.append(_small(_labels.html(summed), GRADIENT))
         if self.backward and i == g.root and t.requires_grad and math.prod(t.shape) == 1 \
                 and t.grad is None:
             lines.append(_small("= 1 (the seed)", GRADIENT))

@@ -105,7 +105,11 @@ def run_explain(args: argparse.Namespace) -> int:
     if J is None:
         return 1
     try:
-        index = tuple(int(i) for i in args.index.split(","))
+        try:
+            index = tuple(int(i) for i in args.index.split(","))
+        except ValueError:
+            raise ValueError(f"explain: the index must be integers separated by commas, such "
+                             f"as 0,3; got {args.index!r}") from None
         print(explain(J, args.gradient, index, chain=args.chain))
     except (ValueError, IndexError) as e:
         print(f"backprop: {e}", file=sys.stderr)

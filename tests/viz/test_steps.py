@@ -54,7 +54,8 @@ def test_used_twice_sums_two_contributions_at_each_level():
         step = next(s for s in recorded if s.node is node)
         assert len(step.contributions) == 2
         assert [x.accumulated for x in step.contributions] == [False, True]
-    assert "+=" in format_steps(recorded)
+    text = format_steps(recorded)
+    assert "da⁽¹⁾ = " in text and "da⁽²⁾ = " in text and "da = da⁽¹⁾ + da⁽²⁾ = [4., 4.]" in text
     assert np.array_equal(a.grad, [4.0, 4.0])
 
 
