@@ -119,6 +119,18 @@ def explain(J: Any, target: Any, index: Any, *, chain: bool = False,
     return out
 
 
+def contribution(recorded: Steps, step: Step, c: Contribution,
+                 index: tuple[int, ...]) -> Explanation:
+    """One element of one contribution (``dx⁽²⁾[1]``, not the total), worked out: what the
+    step page reveals in predict mode."""
+    idx = _check_index(c.label or c.name, index, c.grad.shape)
+    formula, formula_tex, terms = _element(recorded, step, c, idx)
+    rule = next((r for r in step.rules if r.startswith((c.label or c.name) + " ")),
+                " ; ".join(step.rules))
+    return Explanation(c.label or c.name, idx, formula, terms, float(c.grad[idx]), rule,
+                       formula_tex)
+
+
 def _check_index(name: str, index: Any, shape: tuple[int, ...]) -> tuple[int, ...]:
     """``index`` as a tuple of ints within ``shape``, or a one-line ``ValueError``."""
     example = ",".join(["0"] * len(shape)) or "()"

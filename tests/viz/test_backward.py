@@ -13,7 +13,7 @@ def rules(source):
     for node, (label, _) in nodes(source).items():
         if node.startswith("op"):
             found += text(label).split("\n")[1:]
-    return [line for line in found if line]
+    return [line for line in found if line.strip()]
 
 
 def test_two_layer_rules_read_like_the_documents(net):
