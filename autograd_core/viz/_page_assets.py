@@ -45,9 +45,9 @@ body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:colum
 .num{font-family:monospace;font-size:15px;white-space:pre-wrap;margin:2px 0 4px 12px}
 .key .k{padding:0 6px;border:3px solid;border-radius:4px;margin-right:4px}
 .key .cur{border-color:#d62728}.key .rd{border-color:#0072b2}.key .wr{border-color:#009e73}
-.predict{background:#fff7d6;border:1px solid #e6c200;padding:8px;margin:10px 0;border-radius:6px}
-.predict input{font-size:16px;width:9em}
-.predict button{font-size:16px}
+.question{background:#fff7d6;border:1px solid #e6c200;padding:8px;margin:10px 0;border-radius:6px}
+.question input{font-size:16px;width:9em}
+.question button{font-size:16px}
 body.predict #panel:not(.answered) .reveal{display:none}
 .verdict.right{color:#006d4e;font-weight:bold}.verdict.wrong{color:#b00020;font-weight:bold}
 g.node.current path,g.node.current polygon,g.node.current ellipse{stroke:#d62728;stroke-width:4}
@@ -118,7 +118,7 @@ function show(f){
   panel.dataset.nodeId=s.node;
   panel.innerHTML=s.html;panel.classList.remove('answered');
   if(PREDICT&&s.predict){const a=answers[frame];
-    const q=document.createElement('div');q.className='predict';q.dataset.role='predict';
+    const q=document.createElement('div');q.className='question';q.dataset.role='predict';
     q.innerHTML='<label>Predict <b>'+s.predict.label+'</b>: <input id="guess" type="text" '+
       'inputmode="decimal" autocomplete="off"></label> <button id="check">check</button> '+
       '<button id="giveup">show me</button><div class="verdict" data-role="verdict"></div>';
@@ -139,7 +139,7 @@ function verdict(a){const v=panel.querySelector('[data-role=verdict]');
   else{v.textContent='Not quite: you said '+a.guess+'; it is '+want.toPrecision(6)+
     '. The worked arithmetic is below.';v.className='verdict wrong';}
   const i=panel.querySelector('#guess');if(i){i.value=a.guess===null?'':a.guess;i.disabled=true;}
-  panel.querySelectorAll('.predict button').forEach(b=>b.disabled=true);}
+  panel.querySelectorAll('.question button').forEach(b=>b.disabled=true);}
 function answer(text){if(answers[frame])return;const want=F[frame].predict.value;let a;
   if(text===null){a={guess:null,right:false,scored:false};}
   else{const g=Number(String(text).trim().replace('\\u2212','-'));
