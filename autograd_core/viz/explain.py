@@ -168,7 +168,8 @@ def documents(name: str, idx: tuple[int, ...], value: float, m: int | None, *,
     if m is None or m < 1:
         return []
     el = f"{name}{_index_text(idx)}"
-    times = f"m·{el} = {m}·{value:.6g} = {m * value:.6g}"
+    factor = f"({value:.6g})" if value < 0 else f"{value:.6g}"
+    times = f"m·{el} = {m}·{factor} = {m * value:.6g}"
     if is_leaf:
         rojas = "Rojas's dΘ, db ((A), (B))" if name.startswith(("dW", "db")) else "Rojas"
         return [f"in the documents: {rojas}, Wichmann and the blog's ∂L/∂W, ∂L/∂b average "
