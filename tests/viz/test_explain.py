@@ -87,7 +87,8 @@ def test_scaling_per_document():
     assert "Rojas: m·∂J/∂Z" not in dw
     dz = explain(J, "dZ[1]", (1, 2))
     text = str(dz)
-    assert "Rojas's dZ" in text and f"m·dZ[1][1,2] = 4·{dz.value:.6g}" in text
+    factor = f"({dz.value:.6g})" if dz.value < 0 else f"{dz.value:.6g}"
+    assert "Rojas's dZ" in text and f"m·dZ[1][1,2] = 4·{factor} = {4 * dz.value:.6g}" in text
     assert "Wichmann (H)" in text
     assert "Wichmann (Δ)" in str(explain(J, "dA[1]", (0, 0)))
 
