@@ -19,7 +19,7 @@ from . import _graph, _labels
 from ._graph import INTERMEDIATE
 from ._style import _op_text
 from .explain import contribution
-from .steps import Step, Steps
+from .steps import Step, Steps, summary
 
 SMALL = 16  # arrays of up to this many elements are shown whole
 
@@ -175,7 +175,12 @@ def _backward(recorded: Steps, gnames: list[str | None], s: Step,
                       + "</div>")
         if predict:
             question = {"label": label, "value": worked.value}
-    return {"phase": "backward", "name": s.name, "node": f"t{i}", "nodes": ids,
+    return {"phase": "backward", "number": s.number, "op": s.op, "grad_name": s.grad_name,
+            "shape": str(s.grad.shape), "grad": summary(s.grad), "rules": s.rules,
+            "contributions": [{"name": c.name, "label": c.label, "accumulated": c.accumulated,
+                               "value": summary(c.grad), "shape": str(c.grad.shape)}
+                              for c in s.contributions],
+            "name": s.name, "node": f"t{i}", "nodes": ids,
             "reads": reads, "writes": writes, "edges": edges, "focus": ids + writes,
             "predict": question,
             "html": "".join(body) + '<div class="reveal">' + "".join(reveal) + "</div>"}

@@ -22,7 +22,13 @@ from . import _page_assets
 from ._draw import draw
 from ._frames import frames
 from ._render import to_bytes
-from .steps import MAX_STEPS, TooManySteps, steps
+from .steps import MAX_STEPS, Steps, TooManySteps, steps
+
+
+def step_data(recorded: Steps) -> list[dict[str, Any]]:
+    """The page's backward frames, one per engine step (``frames`` has them all)."""
+    return [f for f in frames(recorded) if f["phase"] == "backward"]
+
 
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})

@@ -218,3 +218,17 @@ def test_cli_explain_bad_index_is_one_line(capsys, index):
     err = capsys.readouterr().err.strip()
     assert err.startswith("backprop: explain:") and "\n" not in err, err
     assert "Traceback" not in err
+
+
+def test_cli_steps_default_batch_shows_every_number_and_predict(capsys, tmp_path):
+    args = _parser().parse_args(["steps"])
+    assert args.run(args) == 0
+    out = capsys.readouterr().out
+    assert "(1, 4)" in out and "dZ[2] = [[" in out  # m = 4: dZ[2] printed whole
+    page = tmp_path / "p.html"
+    args = _parser().parse_args(["steps", "--html", str(page), "--predict"])
+    assert args.run(args) == 0
+    assert '<body class="predict">' in page.read_text(encoding="utf-8")
+    args = _parser().parse_args(["steps", "--predict"])
+    assert args.run(args) == 1
+    assert "--html" in capsys.readouterr().err
