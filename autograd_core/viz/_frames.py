@@ -37,11 +37,24 @@ def values(a: Any) -> str:
                        f"{np.array2string(flat[:4], precision=4, separator=', ')}")
 
 
-def _row(name_html: str, a: Any, role: str, shape: bool = True) -> str:
+def _row(name_html: str, a: Any, role: str, shape: bool = True, name: str = "") -> str:
     a = np.asarray(a)
     size = f' <span class="shape">{_labels.shape(a.shape)}</span>' if shape else ""
     return (f'<div class="row"><span class="name">{name_html}</span>{size} ='
-            f'<div class="num" data-role="{role}">{values(a)}</div></div>')
+            f'<div class="num" data-role="{role}">{values(a)}</div>{heat(a, name)}</div>')
+
+
+def heat(a: np.ndarray, name: str) -> str:
+    """A large 1-D or 2-D array as a grid of coloured cells that the page draws; the element
+    under the pointer (or the finger) is written out, ``A[1][2,37] = 0.5231``."""
+    if a.size <= SMALL or a.ndim not in (1, 2) or not name:
+        return ""
+    rows, cols = (1, a.shape[0]) if a.ndim == 1 else a.shape
+    numbers = ",".join(f"{v:.6g}" for v in a.astype(np.float64).ravel())
+    return (f'<div class="heat" data-name="{html.escape(_labels.plain(name), quote=True)}" '
+            f'data-rows="{rows}" data-cols="{cols}" data-ndim="{a.ndim}" '
+            f'data-values="{numbers}"><canvas></canvas><div class="readout" '
+            f'data-role="pointer">point at a cell to read its value</div></div>')
 
 
 def _what(t: Any) -> str:
@@ -102,9 +115,9 @@ def _forward(graph: _graph.Graph, i: int, n: int, total: int) -> dict[str, Any]:
         inputs = [(graph.names[j].text, graph.tensors[j].data) for j in parents]
         outputs = [(name.text, t.data)]
     body.append("<h3>Inputs</h3>")
-    body += [_row(_labels.html(nm), v, "value") for nm, v in inputs]
+    body += [_row(_labels.html(nm), v, "value", name=nm) for nm, v in inputs]
     body.append("<h3>Output</h3>")
-    body += [_row(_labels.html(nm), v, "output") for nm, v in outputs]
+    body += [_row(_labels.html(nm), v, "output", name=nm) for nm, v in outputs]
     return {"phase": "forward", "name": name.text, "node": f"t{i}",
             "nodes": [f"op{i}", f"t{i}"], "reads": reads, "writes": [f"t{i}"],
             "edges": [[r, f"op{i}"] for r in reads] + [[f"op{i}", f"t{i}"]],
@@ -150,16 +163,18 @@ def _backward(recorded: Steps, gnames: list[str | None], s: Step,
             f"{_labels.html(graph.names[i].text)}; the rules send it on to "
             f"{', '.join(_labels.html(graph.names[int(w[1:])].text) for w in writes) or '—'}."
             f"</p>",
-            _row(f"<b>{_labels.html(s.grad_name)}</b> (arriving)", s.grad, "grad"),
+            _row(f"<b>{_labels.html(s.grad_name)}</b> (arriving)", s.grad, "grad",
+                 name=s.grad_name),
             "<h3>Forward values the rules read</h3>"]
     for r in reads:
         k = int(r[1:])
-        body.append(_row(_labels.html(graph.names[k].text), graph.tensors[k].data, "value"))
+        body.append(_row(_labels.html(graph.names[k].text), graph.tensors[k].data, "value",
+                         name=graph.names[k].text))
     body.append("<h3>Rules</h3>")
     body += [f'<div class="rule">{_labels.html(r)}</div>' for r in s.rules]
     reveal = ["<h3>Contributions</h3>"]
     for c in s.contributions:
-        reveal.append(_row(_labels.html(c.label), c.grad, "contribution"))
+        reveal.append(_row(_labels.html(c.label), c.grad, "contribution", name=c.label))
         if c.sum_text():
             reveal.append(_row(_labels.html(c.sum_text()), c.total, "total", shape=False))
     question = None

@@ -43,6 +43,8 @@ body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:colum
 .shape{color:#666;font-size:15px}
 .rule{font-family:serif;font-size:19px;margin:4px 0}
 .num{font-family:monospace;font-size:15px;white-space:pre-wrap;margin:2px 0 4px 12px}
+.heat{margin:2px 0 6px 12px}.heat canvas{display:block;border:1px solid #ccc;cursor:crosshair}
+.readout{font-family:monospace;font-size:15px;color:#333}
 .key .k{padding:0 6px;border:3px solid;border-radius:4px;margin-right:4px}
 .key .cur{border-color:#d62728}.key .rd{border-color:#0072b2}.key .wr{border-color:#009e73}
 .question{background:#fff7d6;border:1px solid #e6c200;padding:8px;margin:10px 0;border-radius:6px}
@@ -117,6 +119,7 @@ function show(f){
   panel.dataset.step=frame;panel.dataset.node=s.name;panel.dataset.phase=s.phase;
   panel.dataset.nodeId=s.node;
   panel.innerHTML=s.html;panel.classList.remove('answered');
+  panel.querySelectorAll('.heat').forEach(heat);
   if(PREDICT&&s.predict){const a=answers[frame];
     const q=document.createElement('div');q.className='question';q.dataset.role='predict';
     q.innerHTML='<label>Predict <b>'+s.predict.label+'</b>: <input id="guess" type="text" '+
@@ -130,6 +133,25 @@ function show(f){
     if(a)verdict(a);}
   else if(PREDICT){panel.classList.add('answered');}
   focus(s.focus);}
+function color(v,top){const t=top?Math.max(-1,Math.min(1,v/top)):0;
+  const w=Math.round(255*(1-Math.abs(t)));
+  return t>=0?'rgb(255,'+w+','+w+')':'rgb('+w+','+w+',255)';}
+function heat(el){const rows=+el.dataset.rows,cols=+el.dataset.cols;
+  const v=el.dataset.values.split(',').map(Number);
+  const c=el.querySelector('canvas'),out=el.querySelector('.readout');
+  const width=Math.max(120,Math.min(el.parentNode.clientWidth-16,600));
+  const ch=Math.max(6,Math.min(18,Math.floor(120/rows)));
+  c.width=width;c.height=ch*rows;c.style.width=width+'px';c.style.height=ch*rows+'px';
+  const ctx=c.getContext('2d'),cw=width/cols;let top=0;
+  v.forEach(x=>{top=Math.max(top,Math.abs(x));});
+  for(let r=0;r<rows;r++)for(let k=0;k<cols;k++){ctx.fillStyle=color(v[r*cols+k],top);
+    ctx.fillRect(k*cw,r*ch,Math.ceil(cw),ch);}
+  const read=e=>{const b=c.getBoundingClientRect();
+    const k=Math.min(cols-1,Math.max(0,Math.floor((e.clientX-b.left)/cw)));
+    const r=Math.min(rows-1,Math.max(0,Math.floor((e.clientY-b.top)/ch)));
+    const idx=el.dataset.ndim==='1'?'['+k+']':'['+r+','+k+']';
+    out.textContent=el.dataset.name+idx+' = '+v[r*cols+k];out.dataset.index=idx;};
+  c.addEventListener('mousemove',read);c.addEventListener('click',read);}
 function verdict(a){const v=panel.querySelector('[data-role=verdict]');
   panel.classList.add('answered');const want=F[frame].predict.value;
   if(a.guess===null){v.textContent='The value is '+want.toPrecision(6)+' (not scored).';

@@ -245,3 +245,24 @@ def test_draw_svg_is_readable_at_its_own_size(tmp_path, chromium, backward):
         assert not too_small(texts), too_small(texts)
         assert not overlaps(texts), overlaps(texts)
     tab.close()
+
+
+def test_large_arrays_show_a_summary_and_the_element_under_the_pointer(tmp_path, chromium):
+    J = _section6(m=40)  # A[1] is 4×40: too many numbers to print
+    path = animate(J, tmp_path / "p.html").path
+    tab = open_page(chromium, path)
+    data = frames(steps(J))
+    k = next(n for n, f in enumerate(data) if f["phase"] == "forward" and f["name"] == "A[1]")
+    tab.evaluate(f"window.backpropShow({k})")
+    heat = tab.locator("#panel [data-role=output] + .heat canvas")
+    assert "min" in tab.text_content("#panel [data-role=output]")  # the summary
+    box = heat.bounding_box()
+    col, row = 37, 2
+    tab.mouse.move(box["x"] + box["width"] * (col + 0.5) / 40,
+                   box["y"] + box["height"] * (row + 0.5) / 4)
+    readout = tab.text_content("#panel [data-role=output] + .heat [data-role=pointer]")
+    A1 = next(t for t in steps(J).graph.tensors if t.name == "A[1]").data
+    assert readout.startswith("A[1][2,37] = ")
+    assert float(readout.split("= ")[1]) == pytest.approx(A1[row, col], rel=1e-5)
+    assert not tab.errors
+    tab.close()
