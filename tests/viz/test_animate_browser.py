@@ -266,3 +266,28 @@ def test_large_arrays_show_a_summary_and_the_element_under_the_pointer(tmp_path,
     assert float(readout.split("= ")[1]) == pytest.approx(A1[row, col], rel=1e-5)
     assert not tab.errors
     tab.close()
+
+
+def _deep():
+    X, Y = nn.flower(m=4)
+    model = nn.MLP([2, 3, 3, 1], hidden="relu", output="sigmoid", rng=2)
+    return nn.binary_cross_entropy(model(Tensor(X, name="A[0]")), Y)
+
+
+@pytest.mark.parametrize("make", [_shared, _deep], ids=["shared", "deep"])
+def test_other_graphs_every_frame(tmp_path, chromium, make):
+    """The same measurements on a tensor used three times and a deeper ReLU network."""
+    J = make()
+    expected = frames(steps(J))
+    tab = open_page(chromium, animate(J, tmp_path / "p.html").path)
+    for k, f in enumerate(expected):
+        tab.evaluate(f"window.backpropShow({k})")
+        assert tab.get_attribute("#panel", "data-node") == f["name"]
+        current = tab.eval_on_selector_all(
+            "g.node.current", "els => els.map(e => e.querySelector('title').textContent)")
+        assert sorted(current) == sorted(f["nodes"]), k
+        texts = tab.evaluate(MEASURE, "#graph svg")
+        assert not too_small(texts), (k, too_small(texts))
+        assert not overlaps(texts), (k, overlaps(texts))
+    assert not tab.errors
+    tab.close()
