@@ -237,8 +237,13 @@ def test_draw_svg_is_readable_at_its_own_size(tmp_path, chromium, backward):
     """draw()'s SVG as a notebook shows it (scale 1): text 14 px or more, sub- and
     superscripts included, and no two texts overlapping."""
     tab = chromium.new_page(viewport={"width": 1280, "height": 720})
-    for J, legend in ((_section6(), True), (_shared(), False)):
-        svg = to_bytes(viz.draw(J, backward=backward, legend=legend).source, "svg")
+    J6 = _section6()
+    J6.backward(retain_graph=True)  # .grad set: show_grads writes the gradient summaries
+    for J, options in ((J6, {"legend": True}), (J6, {"show_grads": True, "rankdir": "TB"}),
+                       (_shared(), {})):
+        drawing = viz.draw(J, backward=backward, **options)
+        svg = drawing._repr_image_svg_xml().encode("utf-8")  # what Jupyter shows
+        assert svg == to_bytes(drawing.source, "svg")  # and what render() writes
         (tmp_path / "d.svg").write_bytes(svg)
         tab.goto((tmp_path / "d.svg").as_uri())
         texts = [dict(t, inside=True) for t in tab.evaluate(MEASURE, "svg")]
