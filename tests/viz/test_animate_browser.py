@@ -135,6 +135,7 @@ def test_every_frame_in_chromium(tmp_path, chromium):
             "g.node.current", "els => els.map(e => e.querySelector('title').textContent)")
         assert sorted(current) == sorted(f["nodes"])
         assert tab.get_attribute("#panel", "data-node-id") in current
+        assert "_{" not in tab.text_content("#panel")  # Σ_{cols} written as a subscript
         texts = tab.evaluate(MEASURE, "#graph svg")
         assert not too_small(texts), (k, too_small(texts))
         assert not overlaps(texts), (k, overlaps(texts))
