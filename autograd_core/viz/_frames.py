@@ -124,6 +124,14 @@ def _forward(graph: _graph.Graph, i: int, n: int, total: int) -> dict[str, Any]:
             "focus": [f"op{i}", f"t{i}", *reads], "predict": None, "html": "".join(body)}
 
 
+def _worked_html(line: str, idx: tuple[int, ...]) -> str:
+    """A line of a worked element as HTML: names with their layer superscripts, but a 1-D
+    element index (``a[1]``) kept as an index (a word joiner stops it reading as a layer)."""
+    if len(idx) == 1:
+        line = line.replace(f"[{idx[0]}]", f"\u2060[{idx[0]}]")
+    return _labels.html(line)
+
+
 def _mentions(rules: list[str], name: str) -> bool:
     """Does a rule read the value ``name`` (``A[1]``, not the ``A[1]`` inside ``dA[1]``)?"""
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?![\w\[])") if _graph.is_simple(
@@ -186,7 +194,8 @@ def _backward(recorded: Steps, gnames: list[str | None], s: Step,
         label = _labels.html(f"{chosen.label}") + html.escape(
             f"[{','.join(map(str, idx))}]" if idx else "")
         reveal.append('<h3>One element worked out</h3><div class="num" data-role="worked">'
-                      + "<br>".join(_labels.html(line) for line in str(worked).splitlines())
+                      + "<br>".join(_worked_html(line, idx)
+                                    for line in str(worked).splitlines())
                       + "</div>")
         if predict:
             question = {"label": label, "value": worked.value}

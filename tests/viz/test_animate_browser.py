@@ -297,3 +297,10 @@ def test_other_graphs_every_frame(tmp_path, chromium, make):
         assert not overlaps(texts), (k, overlaps(texts))
     assert not tab.errors
     tab.close()
+
+
+def test_a_one_dimensional_element_index_is_not_a_layer():
+    a = Tensor([1.0, 2.0], requires_grad=True, name="a")
+    worked = [f["html"] for f in frames(steps((a * a * a).sum())) if f["phase"] == "backward"]
+    assert all("<sup>[1]</sup>" not in h for h in worked)
+    assert any("a\u2060[1]" in h for h in worked)
