@@ -89,17 +89,24 @@ const slider=document.getElementById('slider'),panel=document.getElementById('pa
 const play=document.getElementById('play'),score=document.getElementById('score');
 let frame=0,timer=null,overview=false;const answers={};
 slider.max=F.length-1;
-function readable(){const s=pz.getSizes();pz.zoom(pz.getZoom()*(MIN_PX+0.5)/minFont/s.realZoom);}
+// svg-pan-zoom applies its transform on the next animation frame, so the layout is read
+// from the drawing's own coordinates (node boxes through Graphviz's group transform) and
+// the pan computed from its state, never from the screen.
+const drawn=svg.querySelector('.svg-pan-zoom_viewport > g')||svg.querySelector('g');
+function boxOf(ids){const t=drawn.transform.baseVal.consolidate();
+  const M=t?t.matrix:svg.createSVGMatrix();let l=Infinity,u=Infinity,r=-Infinity,d=-Infinity;
+  ids.forEach(id=>{const g=nodes[id];if(!g)return;const b=g.getBBox();
+    [[b.x,b.y],[b.x+b.width,b.y+b.height]].forEach(([x,y])=>{
+      const X=M.a*x+M.c*y+M.e,Y=M.b*x+M.d*y+M.f;
+      l=Math.min(l,X);r=Math.max(r,X);u=Math.min(u,Y);d=Math.max(d,Y);});});
+  return isFinite(l)?{l:l,t:u,r:r,b:d}:null;}
 function focus(ids){
-  overview=false;document.body.classList.remove('overview');pz.resize();readable();
-  let l=Infinity,t=Infinity,r=-Infinity,b=-Infinity;
-  ids.forEach(id=>{const g=nodes[id];if(!g)return;const q=g.getBoundingClientRect();
-    l=Math.min(l,q.left);t=Math.min(t,q.top);r=Math.max(r,q.right);b=Math.max(b,q.bottom);});
-  if(!isFinite(l))return;
-  const box=svg.getBoundingClientRect();
-  let dx=box.left+box.width/2-(l+r)/2,dy=box.top+box.height/2-(t+b)/2;
-  if(r-l>box.width)dx=box.left+8-l;if(b-t>box.height)dy=box.top+8-t;
-  pz.panBy({x:dx,y:dy});}
+  overview=false;document.body.classList.remove('overview');pz.resize();
+  pz.zoom(pz.getZoom()*(MIN_PX+0.5)/minFont/pz.getSizes().realZoom);
+  const s=pz.getSizes(),z=s.realZoom,b=boxOf(ids);if(!b)return;
+  let x=s.width/2-z*(b.l+b.r)/2,y=s.height/2-z*(b.t+b.b)/2;
+  if(z*(b.r-b.l)>s.width-16)x=8-z*b.l;if(z*(b.b-b.t)>s.height-16)y=8-z*b.t;
+  pz.pan({x:x,y:y});}
 function showOverview(){overview=true;document.body.classList.add('overview');
   pz.resize();pz.fit();pz.center();}
 function score_(){const a=Object.values(answers).filter(x=>x.scored);

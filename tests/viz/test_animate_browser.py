@@ -52,6 +52,16 @@ MEASURE = """(sel) => {
 }"""
 
 
+def settle(tab):
+    """Wait two animation frames: svg-pan-zoom applies a zoom or pan on the next one."""
+    tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def measure(tab, selector="#graph svg"):
+    settle(tab)
+    return tab.evaluate(MEASURE, selector)
+
+
 def overlaps(texts, tolerance=1.0):
     """Pairs of texts whose boxes overlap by more than ``tolerance`` px in both directions."""
     found = []
@@ -124,7 +134,7 @@ def test_every_frame_in_chromium(tmp_path, chromium):
     path = animate(J, tmp_path / "backprop.html").path
     tab = open_page(chromium, path)
     assert tab.get_attribute("#panel", "data-step") == "0"
-    texts = tab.evaluate(MEASURE, "#graph svg")
+    texts = measure(tab)
     assert not too_small(texts) and not overlaps(texts)
     tab.focus("#slider")  # a focused range input moves by itself too: not a second step
     for k, f in enumerate(expected[1:], start=1):
@@ -136,11 +146,12 @@ def test_every_frame_in_chromium(tmp_path, chromium):
         assert sorted(current) == sorted(f["nodes"])
         assert tab.get_attribute("#panel", "data-node-id") in current
         assert "_{" not in tab.text_content("#panel")  # Σ_{cols} written as a subscript
-        texts = tab.evaluate(MEASURE, "#graph svg")
+        texts = measure(tab)
         assert not too_small(texts), (k, too_small(texts))
         assert not overlaps(texts), (k, overlaps(texts))
         visible = [t["text"] for t in texts if t["inside"]]
         assert visible, k
+        settle(tab)
         inside = tab.evaluate("""(ids) => { const v = document.querySelector('#graph svg')
               .getBoundingClientRect(); return ids.every(id => { const g = [...document
               .querySelectorAll('g.node')].find(n => n.querySelector('title').textContent
@@ -155,6 +166,7 @@ def test_every_frame_in_chromium(tmp_path, chromium):
     tab.keyboard.press("ArrowLeft")
     assert tab.get_attribute("#panel", "data-step") == str(len(expected) - 2)
     tab.click("#overview")  # the whole graph in view
+    settle(tab)
     whole = tab.evaluate("""() => { const v = document.querySelector('#graph svg')
         .getBoundingClientRect(); const g = document.querySelector('#graph svg g g')
         .getBoundingClientRect(); return g.left >= v.left - 1 && g.right <= v.right + 1 &&
@@ -180,7 +192,7 @@ def test_phone_layout_in_chromium(tmp_path, chromium):
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
         graph, panel = tab.locator("#graph").bounding_box(), tab.locator("#panel").bounding_box()
         assert graph["y"] + graph["height"] <= panel["y"] + 1
-        texts = tab.evaluate(MEASURE, "#graph svg")
+        texts = measure(tab)
         assert not too_small(texts) and not overlaps(texts)
     assert not errors
     context.close()
@@ -264,6 +276,7 @@ def test_large_arrays_show_a_summary_and_the_element_under_the_pointer(tmp_path,
     assert "min" in tab.text_content("#panel [data-role=output]")  # the summary
     box = heat.bounding_box()
     col, row = 37, 2
+    settle(tab)
     tab.mouse.move(box["x"] + box["width"] * (col + 0.5) / 40,
                    box["y"] + box["height"] * (row + 0.5) / 4)
     readout = tab.text_content("#panel [data-role=output] + .heat [data-role=pointer]")
@@ -292,7 +305,7 @@ def test_other_graphs_every_frame(tmp_path, chromium, make):
         current = tab.eval_on_selector_all(
             "g.node.current", "els => els.map(e => e.querySelector('title').textContent)")
         assert sorted(current) == sorted(f["nodes"]), k
-        texts = tab.evaluate(MEASURE, "#graph svg")
+        texts = measure(tab)
         assert not too_small(texts), (k, too_small(texts))
         assert not overlaps(texts), (k, overlaps(texts))
     assert not tab.errors
