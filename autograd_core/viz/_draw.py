@@ -35,6 +35,11 @@ from ._style import (
     _small,
 )
 
+# A thin empty line before each rule: Graphviz spaces lines by their font size, so a rule's
+# superscripts (drawn at the size it measured, see _render.fix_scripts) would touch the
+# descenders of the line above.
+_GAP = '<font point-size="3"> </font><br align="left"/>'
+
 
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` that shows itself in Jupyter without a system Graphviz.
@@ -152,7 +157,7 @@ def draw(root: Any, *, show_shapes: bool = True, show_grads: bool = False,
     if max_ops is not None and (isinstance(max_ops, bool) or not isinstance(max_ops, int)
                                 or max_ops < 2):
         raise ValueError(f"draw: max_ops must be an integer >= 2 or None, got {max_ops!r}")
-    graph = Graph(root)
+    graph = Graph(root, fuse=backward)  # backward: drawn as the engine runs it
     return _Builder(graph, show_shapes, show_grads, backward, rankdir, max_ops, legend).build()
 
 
@@ -283,7 +288,7 @@ class _Builder:
         if self.legend:  # the graph's own label: under the drawing, outside its layout
             rows = 1 if self.rankdir in ("LR", "RL") else 2  # a narrow drawing: two rows
             graph_attrs.update(label=f"<{_legend(self.backward, rows)}>", labelloc="b",
-                               labeljust="l", fontsize=str(SMALL + 1))
+                               labeljust="l", fontsize=str(SMALL + 3))  # scripts: 14 px
         return Drawing(name="autograd", graph_attr=graph_attrs,
                        node_attr={"fontname": FONT, "fontsize": "14", "fontcolor": INK,
                                   "penwidth": "1.2", "margin": "0.08,0.04", "height": "0.3"},
@@ -380,6 +385,9 @@ class _Builder:
         if self.show_shapes:
             dtype = "" if t.dtype == _FLOAT64 else f" {t.dtype}"
             lines.append(_small(_labels.shape(t.shape) + dtype))
+        summed = _graph.total(g, self.grads, i) if self.backward else None
+        if summed:  # a tensor used several times: its contributions, then their sum
+            lines.append(_small(_labels.html(summed), GRADIENT))
         if self.backward and i == g.root and t.requires_grad and math.prod(t.shape) == 1 \
                 and t.grad is None:
             lines.append(_small("= 1 (the seed)", GRADIENT))
@@ -415,7 +423,7 @@ class _Builder:
             rules = _graph.rules(self.g, self.grads, i) or ["(passes the gradient on)"]
             head = _small(_labels.html(", ".join(filter(None, (word, extras)))))
             return head + '<br align="left"/>' + "".join(
-                _labels.html(r) + '<br align="left"/>' for r in rules)
+                _GAP + _labels.html(r) + '<br align="left"/>' for r in rules)
         if word == t.op.symbol:
             word = ""  # tanh, exp, log: the glyph says it
         if t.op.name == "pow":
@@ -429,7 +437,7 @@ class _Builder:
         tip = doc.splitlines()[0]
         if self.backward:
             return {"shape": "box", "style": "rounded,filled", "fillcolor": RULE_FILL,
-                    "color": GRADIENT, "fontsize": "13", "tooltip": tip}
+                    "color": GRADIENT, "fontsize": "14", "tooltip": tip}
         return {"shape": "ellipse", "style": "filled", "fillcolor": OP_FILL, "color": OP_BORDER,
                 "margin": "0.04,0.02", "tooltip": tip}
 

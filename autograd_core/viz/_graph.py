@@ -39,13 +39,14 @@ class Graph:
     ``k`` of the op that made tensor ``j``.
     """
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, *, fuse: bool = False) -> None:
         drawn: dict[Any, Any] = {}  # addmm node -> the add that stands for it
+        self.fuse = fuse
 
         def parents(t: Any) -> list[Any]:
-            return [_drawn(p, drawn) for p in t.parents]
+            return [_drawn(p, drawn, fuse) for p in t.parents]
 
-        root = _drawn(root, drawn)
+        root = _drawn(root, drawn, fuse)
         order, seen = [], {root}
         stack = [(root, iter(parents(root)))]
         while stack:
@@ -73,18 +74,61 @@ class Graph:
         self.kinds = [_kind(t) for t in order]
         self.names = _names(self)
         self.root = len(order) - 1
+        self.arrivals: dict[int, dict[tuple[int, int], int]] = {}  # see ``arrival``
+        for t in order:  # a fused loss names the sigmoid output its rule reads
+            if isinstance(t, _Fused):
+                y = t._node.parents[0]
+                i = self.index.get(y)
+                t.params = {"y": self.names[i].text if i is not None else y.name
+                            or f"σ({self.names[self.index[t.parents[0]]].text})"}
 
     def __len__(self) -> int:
         return len(self.tensors)
 
 
-def _drawn(t: Any, drawn: dict[Any, Any]) -> Any:
-    """``t``, or for an ``addmm`` node the broadcast add (of a matmul) that it computes."""
-    if t.op is not AddMM:
-        return t
-    if t not in drawn:
-        drawn[t] = _AddOfProduct(t)
-    return drawn[t]
+def _drawn(t: Any, drawn: dict[Any, Any], fuse: bool = False) -> Any:
+    """``t``, or for an ``addmm`` node the broadcast add (of a matmul) that it computes, or
+    (``fuse``: as backward runs) for a loss the engine fuses with the op before it, one node."""
+    if t.op is AddMM:
+        if t not in drawn:
+            drawn[t] = _AddOfProduct(t)
+        return drawn[t]
+    if fuse and is_fused(t):
+        if t not in drawn:
+            drawn[t] = _Fused(t)
+        return drawn[t]
+    return t
+
+
+def is_fused(t: Any) -> bool:
+    """Does backward take ``t``'s op's shortcut (input 0 made by the op it goes past)?"""
+    shortcut = getattr(t.op, "shortcut", None)
+    return shortcut is not None and t.parents[0].op is shortcut[0]
+
+
+class FusedSigmoidLoss:
+    """Binary cross-entropy of a sigmoid's output, as backward runs it: one step from J to
+    the logits, dZ = (σ(Z) − Y)/m (``fused.BinaryCrossEntropyOfSigmoid``'s shortcut)."""
+
+    name, symbol = "sigmoid_binary_cross_entropy", "σ+BCE"
+    rules = ("d{x} = ({y} − {b}) / m", "d{b} = (ln(1 − {y}) − ln {y}) / m")
+    broadcasts = False
+    shortcut = None
+
+
+class _Fused:
+    """A loss node whose backward goes past its input's op (``is_fused``), drawn as one node
+    whose inputs are that op's input and the loss's others; everything else is the node's."""
+
+    op = FusedSigmoidLoss
+
+    def __init__(self, node: Any) -> None:
+        self._node = node
+        self.parents = (node.parents[0].parents[0], *node.parents[1:])
+        self.params: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._node, name)
 
 
 class _AddOfProduct:
@@ -110,6 +154,7 @@ class _Product:
 
     def __init__(self, node: Any) -> None:
         _, self._w, self._a = node.parents
+        self._stamp = node._stamp  # backward reaches it with its addmm node
         self.requires_grad = self._w.requires_grad or self._a.requires_grad
         self.is_leaf = not self.requires_grad
         self.op = None if self.is_leaf else MatMul
@@ -282,6 +327,38 @@ def gradient_name(name: Name) -> str:
     return "d" + text if bare else f"d({text})"
 
 
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def part(name: str, number: int) -> str:
+    """The name of one contribution to a gradient that several uses add up: ``dx⁽²⁾``."""
+    return f"{name}⁽{str(number).translate(SUPERSCRIPT_DIGITS)}⁾"
+
+
+def arrival(graph: Graph, i: int) -> dict[tuple[int, int], int]:
+    """Tensor ``i``'s uses ``(j, k)`` numbered 1, 2, ... in the order backward delivers
+    their contributions (the latest-recorded op first; one op's inputs in order); empty for
+    a tensor used once."""
+    uses = graph.consumers[i]
+    if len(uses) < 2:
+        return {}
+    if i not in graph.arrivals:  # once per tensor: a weight used 10,000 times is asked 10,000
+        ordered = sorted(uses, key=lambda use: (-graph.tensors[use[0]]._stamp, use[1]))
+        graph.arrivals[i] = {use: n for n, use in enumerate(ordered, 1)}
+    return graph.arrivals[i]
+
+
+def total(graph: Graph, grads: list[str | None], i: int) -> str | None:
+    """``dx = dx⁽¹⁾ + dx⁽²⁾``: the sum of a shared tensor's contributions (None if used once)."""
+    n = len(graph.consumers[i])
+    name = grads[i]
+    if n < 2 or name is None:
+        return None
+    if n <= 3:
+        return f"{name} = " + " + ".join(part(name, k) for k in range(1, n + 1))
+    return f"{name} = {part(name, 1)} + … + {part(name, n)}"
+
+
 def _template(op: Any, k: int) -> str:
     rules = getattr(op, "rules", ())
     return rules[k] if k < len(rules) else "d{x} = ?"
@@ -298,8 +375,9 @@ _EXP = re.compile(r"e\^\{(\w+)\}")
 def rules(graph: Graph, grads: list[str | None], i: int) -> list[str]:
     """The op that made tensor ``i``: its local rule for each input that requires grad.
 
-    The op's templates filled with the tensors' names. ``+=`` where the input feeds several
-    ops (the contributions add up); ``Σ_{cols}`` where a broadcast input's gradient is summed
+    The op's templates filled with the tensors' names. Where the input feeds several ops,
+    each contribution has its own name, ``dx⁽¹⁾``, numbered as backward delivers them
+    (``total`` gives their sum); ``Σ_{cols}`` where a broadcast input's gradient is summed
     back to its shape. A rule that only says ``dZ = dZ`` (a pass-through) is left out.
     """
     t = graph.tensors[i]
@@ -336,8 +414,8 @@ def rules(graph: Graph, grads: list[str | None], i: int) -> list[str]:
             rhs = f"Σ{'_{' + word + '}' if word else ''} " + (f"({rhs})" if " " in rhs else rhs)
         if lhs == rhs:
             continue
-        shared = len(graph.consumers[graph.index[p]]) > 1
-        lines.append(f"{lhs} {'+=' if shared else '='} {rhs}")
+        number = arrival(graph, graph.index[p]).get((i, k))
+        lines.append(f"{part(lhs, number) if number else lhs} = {rhs}")
     return lines
 
 

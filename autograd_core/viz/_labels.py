@@ -18,13 +18,13 @@ import re
 import numpy as np
 
 # a layer index: digits, or a letter optionally followed by +/- digits (l, L, l-1, l+1)
-_MARKUP = re.compile(r"(?<=\w)\[(\d+|[A-Za-z](?:[-+−]\d+)?)\]|_\{([^{}]*)\}|\^\{([^{}]*)\}")
+MARKUP = re.compile(r"(?<=\w)\[(\d+|[A-Za-z](?:[-+−]\d+)?)\]|_\{([^{}]*)\}|\^\{([^{}]*)\}")
 
 
 def html(text: str) -> str:
     """``text`` as the body of a Graphviz HTML label (escaped, with sub- and superscripts)."""
     out, end = [], 0
-    for match in _MARKUP.finditer(text):
+    for match in MARKUP.finditer(text):
         out.append(_escape(text[end:match.start()]))
         layer, sub, sup = match.groups()
         if layer is not None:
@@ -40,7 +40,7 @@ def html(text: str) -> str:
 
 def plain(text: str) -> str:
     """``text`` with the markup removed (what a reader sees), e.g. for lengths and tooltips."""
-    return _MARKUP.sub(lambda m: f"[{m[1]}]" if m[1] is not None else (m[2] or m[3] or ""), text)
+    return MARKUP.sub(lambda m: f"[{m[1]}]" if m[1] is not None else (m[2] or m[3] or ""), text)
 
 
 def _escape(text: str) -> str:

@@ -48,6 +48,12 @@ def to_bytes(source: str, fmt: str, dpi: float | None = None) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"render: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "svg":
+        return fix_scripts(_picture(source, fmt, dpi))
+    return _picture(source, fmt, dpi)
+
+
+def _picture(source: str, fmt: str, dpi: float | None) -> bytes:
     data = source.encode("utf-8")
     failures: list[tuple[str, _Failed]] = []
     dot = shutil.which("dot")
@@ -70,6 +76,33 @@ def to_bytes(source: str, fmt: str, dpi: float | None = None) -> bytes:
         fix = f"To fix, {_INSTALL}"
     raise RuntimeError(f"render: could not make a {fmt} picture; tried\n{tried}\n{fix}. "
                        f"The DOT text itself is always available: draw(...).source")
+
+
+SCRIPT_SCALE = 0.8  # the size Graphviz lays a <sup>/<sub> out at, relative to its text's
+_SCRIPT = re.compile(rb'<text([^>]*?) baseline-shift="(super|sub)"([^>]*)>')
+_Y = re.compile(rb' y="(-?[\d.]+)"')
+_SIZE = re.compile(rb' font-size="([\d.]+)"')
+
+
+def fix_scripts(svg: bytes) -> bytes:
+    """Sub- and superscripts drawn as Graphviz laid them out.
+
+    Graphviz's SVG writes each at its text's full font size, raised by
+    ``baseline-shift``; it measured (and Cairo draws) them smaller, so in a browser they ran
+    into the next word and the line above. Each becomes a text of its own at the measured
+    size, moved up or down by ``y``: the same picture as the PNG.
+    """
+    def one(match: re.Match) -> bytes:
+        attrs = match[1] + match[3]
+        size_m, y_m = _SIZE.search(attrs), _Y.search(attrs)
+        if size_m is None or y_m is None:
+            return match[0]
+        size = float(size_m[1])
+        shift = -0.3 * size if match[2] == b"super" else 0.15 * size
+        attrs = _SIZE.sub(f' font-size="{size * SCRIPT_SCALE:.2f}"'.encode(), attrs, count=1)
+        attrs = _Y.sub(f' y="{float(y_m[1]) + shift:.2f}"'.encode(), attrs, count=1)
+        return b"<text" + attrs + b">"
+    return _SCRIPT.sub(one, svg)
 
 
 def _system_dot(dot: str, data: bytes, fmt: str, dpi: float | None) -> bytes:

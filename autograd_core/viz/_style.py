@@ -30,7 +30,7 @@ OP_FILL, OP_BORDER = "#ECECEC", "#B5B5B5"
 RULE_FILL = "#FFF3EB"
 CLUSTER_FILLS = ("#F3F5F8", "#E6EBF1", "#DAE1EA")  # by nesting depth
 CLUSTER_BORDER = "#C3CCD8"
-SMALL = 10  # point size of shapes, summaries and captions
+SMALL = 11  # point size of shapes, summaries and captions: 14.7 px at 1:1 (1 pt = 4/3 px)
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 _FLOAT64 = np.dtype(np.float64)  # the default: not written
@@ -63,7 +63,8 @@ def _quote(value: str, html: bool = False) -> str:
 
 _WORDS = {"neg": "negate", "pow": "power", "getitem": "index",
           "binary_cross_entropy": "binary cross-entropy",
-          "binary_cross_entropy_with_logits": "binary cross-entropy of logits"}
+          "binary_cross_entropy_with_logits": "binary cross-entropy of logits",
+          "sigmoid_binary_cross_entropy": "σ and binary cross-entropy, fused"}
 
 
 def _op_text(t: Any) -> tuple[str, str, str]:
@@ -100,7 +101,7 @@ def _op_text(t: Any) -> tuple[str, str, str]:
             extras.append("→ " + _labels.shape(tuple(value)))
         elif key == "index":
             extras.append(_index(value))
-        elif key not in ("keepdims", "axes", "hi"):
+        elif key not in ("keepdims", "axes", "hi", "y"):
             extras.append(f"{key} {value}")
     return glyph, _WORDS.get(name, name.replace("_", " ")), " ".join(extras)
 
@@ -135,9 +136,11 @@ Forward drawing (draw(root)):
   dashed tensor     the same tensor drawn again near a far use (tensors used many times)
 Backward drawing (draw(root, backward=True)): the same layout with
   vermilion arrows  the gradient flowing from each op back to its inputs
-  op boxes          the op's local rules: dW[2] = dZ[2] A[1]ᵀ; += where a tensor feeds
-                    several ops (the contributions add up); Σ_cols where a broadcast
-                    operand's gradient is summed back to its shape
+  op boxes          the op's local rules: dW[2] = dZ[2] A[1]ᵀ; where a tensor feeds
+                    several ops, each contribution has its own name (dx⁽¹⁾, dx⁽²⁾, in the
+                    order backward delivers them) and the tensor shows their sum; Σ_cols
+                    where a broadcast operand's gradient is summed back to its shape; a
+                    loss the engine fuses with the sigmoid before it is one box, one rule
   tensor labels     each tensor's gradient (dZ[1]); dashed and grey: no gradient
 """
 

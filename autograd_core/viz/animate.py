@@ -1,9 +1,12 @@
 """``animate(J, "backprop.html")``: one self-contained page that plays the backward pass.
 
-The backward drawing (inline SVG, laid out by the Graphviz inside pygraphviz), then one frame
-per engine step with the current node and its edges highlighted, a panel with the rule and
-its numbers, play/pause, a slider and the arrow keys. No network: it opens offline. The same
-graph gives the same bytes.
+The backward drawing as the engine runs it (inline SVG, laid out by Graphviz; a fused loss is
+one node), then a frame per forward op (the values) and per engine step (the gradients), with
+the step's node, what it reads and what it writes marked, and a panel with the rules, the
+values and one element worked out. The drawing is zoomed so its smallest text is at least
+14 px and panned to each step (svg-pan-zoom, vendored); an overview shows the whole graph.
+Play/pause, a slider, the arrow keys; predict mode asks before it tells. No network: it opens
+offline, and the same graph gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,99 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import write_text
+from . import _page_assets
 from ._draw import draw
+from ._frames import frames
 from ._render import to_bytes
-from .steps import Steps, steps, summary
-
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}
-#bar{padding:8px 12px;background:#f3f3f3;display:flex;gap:12px;align-items:center}
-#bar input[type=range]{flex:1}
-#main{display:flex;flex:1;min-height:0}
-#graph{flex:3;overflow:auto;padding:8px}
-#graph svg{width:100%;height:auto;max-height:calc(100vh - 70px)}
-#panel{flex:2;padding:12px 16px;border-left:1px solid #ccc;overflow:auto;font-size:15px}
-#panel h2{font-size:18px;margin:0 0 8px}
-.rule{font-family:serif;font-size:18px;margin:6px 0}
-.num{font-family:monospace;font-size:13px;color:#333;white-space:pre-wrap}
-g.node.current polygon,g.node.current ellipse,g.node.current path{stroke:#d62728;stroke-width:4}
-g.node.input polygon,g.node.input ellipse{stroke:#ff7f0e;stroke-width:3}
-g.node.done{opacity:.55}
-g.edge.current path{stroke:#d62728;stroke-width:3}
-g.edge.current polygon{stroke:#d62728;fill:#d62728}
-"""
-
-_JS = """
-(function(){
-const S=JSON.parse(document.getElementById('steps').textContent);
-const svg=document.querySelector('#graph svg');
-const nodes={},edges=[];
-svg.querySelectorAll('g.node').forEach(g=>{nodes[g.querySelector('title').textContent]=g;});
-svg.querySelectorAll('g.edge').forEach(g=>{edges.push([g.querySelector('title').textContent,g]);});
-const slider=document.getElementById('slider'),panel=document.getElementById('panel');
-const play=document.getElementById('play');let frame=0,timer=null;
-slider.max=S.length;
-function esc(t){const d=document.createElement('div');d.textContent=t;return d.innerHTML;}
-function show(f){
-  frame=Math.max(0,Math.min(S.length,f));slider.value=frame;
-  Object.values(nodes).forEach(g=>g.classList.remove('current','input','done'));
-  edges.forEach(e=>e[1].classList.remove('current'));
-  document.getElementById('frame').textContent=frame+' / '+S.length;
-  panel.dataset.step=frame;
-  if(frame===0){panel.dataset.node='';
-    panel.innerHTML='<h2>The forward graph</h2><p>Press ▶ or → to run backward, one node '+
-    'at a time, in the order the engine processes them.</p>';return;}
-  for(let k=0;k<frame-1;k++){S[k].nodes.forEach(n=>nodes[n]&&nodes[n].classList.add('done'));}
-  const s=S[frame-1];
-  s.nodes.forEach(n=>{if(nodes[n]){nodes[n].classList.remove('done');nodes[n].classList.add('current');}});
-  s.inputs.forEach(n=>nodes[n]&&nodes[n].classList.add('input'));
-  edges.forEach(([t,g])=>{if(s.ops.some(o=>t.endsWith('>'+o)||t.startsWith(o+'-')))g.classList.add('current');});
-  panel.dataset.node=s.name;
-  let h='<h2>Step '+s.number+' of '+S.length+': '+esc(s.op)+' → '+esc(s.name)+'</h2>';
-  h+='<div>arriving: <b>'+esc(s.grad_name)+'</b> '+esc(s.shape)+'</div>';
-  h+='<div class="num" data-role="grad">'+esc(s.grad)+'</div><h3>Rules</h3>';
-  s.rules.forEach(r=>{h+='<div class="rule">'+esc(r)+'</div>';});
-  h+='<h3>Contributions</h3>';
-  s.contributions.forEach(c=>{h+='<div class="rule">'+esc(c.name)+' '+(c.accumulated?'+=':'=')+
-    '</div><div class="num"><span data-role="contribution">'+esc(c.value)+
-    '</span>  '+esc(c.shape)+'</div>';});
-  panel.innerHTML=h;}
-function stop(){if(timer){clearInterval(timer);timer=null;play.textContent='▶ play';}}
-play.onclick=()=>{if(timer){stop();return;}if(frame>=S.length)show(0);
-  play.textContent='⏸ pause';
-  timer=setInterval(()=>{if(frame>=S.length)stop();else show(frame+1);},1200);};
-slider.oninput=()=>{stop();show(+slider.value);};
-document.addEventListener('keydown',e=>{if(e.key==='ArrowRight'){stop();show(frame+1);}
-  else if(e.key==='ArrowLeft'){stop();show(frame-1);}
-  else if(e.key===' '){e.preventDefault();play.onclick();}});
-window.backpropShow=show;window.backpropSteps=S;show(0);})();
-"""
+from .steps import MAX_STEPS, Steps, TooManySteps, steps
 
 
 def step_data(recorded: Steps) -> list[dict[str, Any]]:
-    """What the page shows at each frame, as JSON-ready dicts (node ids of the drawing)."""
-    graph = recorded.graph
-    out = []
-    for s in recorded:
-        i = graph.index[s.node]
-        ids, ops = [f"t{i}", f"op{i}"], [f"op{i}"]
-        drawn = graph.tensors[i]
-        for p in drawn.parents:  # the matmul inside an addmm node is drawn as its own op
-            j = graph.index[p]
-            if p.op is not None and getattr(p, "_node", p) is not p and j != i:
-                pass
-            if type(p).__name__ == "_Product" and p.requires_grad:
-                ids += [f"t{j}", f"op{j}"]
-                ops.append(f"op{j}")
-        inputs = [f"t{graph.index[c.target]}" for c in s.contributions
-                  if c.target in graph.index]
-        out.append({"number": s.number, "name": s.name, "op": s.op, "grad_name": s.grad_name,
-                    "shape": str(s.grad.shape), "grad": summary(s.grad), "rules": s.rules,
-                    "nodes": ids, "ops": ops, "inputs": inputs,
-                    "contributions": [{"name": c.name, "accumulated": c.accumulated,
-                                       "value": summary(c.grad), "shape": str(c.grad.shape)}
-                                      for c in s.contributions]})
-    return out
+    """The page's backward frames, one per engine step (``frames`` has them all)."""
+    return [f for f in frames(recorded) if f["phase"] == "backward"]
+
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def encode_json(value: Any) -> str:
+    """``value`` as JSON that is inert inside ``<script>``: no ``<``, ``>`` or ``&`` (so no
+    ``</script``, ``<!--``, ``<script`` or ``]]>`` can switch the HTML parser's state) and no
+    U+2028/U+2029 (line ends to old JavaScript). JSON allows these only inside strings, where
+    the ``\\uXXXX`` escape means the same character, so ``JSON.parse`` gives back ``value``."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
 class Page:
@@ -124,28 +56,48 @@ class Page:
         return f"Page({str(self.path)!r})" if self.path else "Page()"
 
 
-def page(J: Any, *, title: str = "Watching backprop", **draw_options: Any) -> str:
+def page(J: Any, *, title: str = "Watching backprop", max_steps: int | None = MAX_STEPS,
+         predict: bool = False, **draw_options: Any) -> str:
     """The page as a string (``animate`` writes it)."""
-    recorded = steps(J)
+    try:
+        recorded = steps(J, max_steps=max_steps)
+    except TooManySteps as e:
+        raise TooManySteps("animate", e.limit) from None
     draw_options.setdefault("rankdir", "TB")  # top to bottom: fits beside the panel
     drawing = draw(J, backward=True, **draw_options)
     svg = to_bytes(drawing.source, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
-    data = json.dumps(step_data(recorded), ensure_ascii=False).replace("</", "<\\/")
+    data = encode_json(frames(recorded, predict=predict))
+    script = _page_assets.JS.replace("%(min_px)s", repr(_page_assets.MIN_TEXT_PX))
+    mode = ' class="predict"' if predict else ""
+    score = '<span id="score" data-role="score"></span>' if predict else \
+        '<span id="score" hidden></span>'
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
-            f"<div id=\"bar\"><button id=\"play\">▶ play</button><input id=\"slider\" "
-            f"type=\"range\" min=\"0\" value=\"0\"><span id=\"frame\"></span>"
-            f"<span>← → step, space plays</span></div>\n<div id=\"main\"><div id=\"graph\">"
-            f"{svg}</div><div id=\"panel\"></div></div>\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{_page_assets.CSS}</style></head>"
+            f"<body{mode}>\n<div id=\"bar\"><button id=\"play\">▶ play</button>"
+            f"<input id=\"slider\" type=\"range\" min=\"0\" value=\"0\" "
+            f"aria-label=\"frame\"><span id=\"frame\"></span>"
+            f"<button id=\"overview\" title=\"the whole graph (o)\">overview</button>{score}"
+            f"<span class=\"hint\">← → step, space plays, o: overview</span></div>\n"
+            f"<div id=\"main\"><div id=\"graph\">{svg}</div><div id=\"panel\"></div></div>\n"
             f"<script id=\"steps\" type=\"application/json\">{data}</script>\n"
-            f"<script>{_JS}</script></body></html>\n")
+            f"<script>{_page_assets.pan_zoom_js()}</script>\n"
+            f"<script>{script}</script></body></html>\n")
 
 
-def animate(J: Any, path: str | os.PathLike[str] | None = None, **draw_options: Any) -> Page:
+def animate(J: Any, path: str | os.PathLike[str] | None = None, *,
+            max_steps: int | None = MAX_STEPS, predict: bool = False,
+            **draw_options: Any) -> Page:
     """Write the page to ``path`` (atomically: a temp file, then replaced) and return it;
-    without ``path``, just return it (it displays inline in Jupyter)."""
-    text = page(J, **draw_options)
+    without ``path``, just return it (it displays inline in Jupyter).
+
+    ``predict=True``: before each backward step's contributions are shown, the page names one
+    element and asks the learner for its value; within 1 % (relative) counts as right; then
+    it reveals the value with ``explain``'s worked arithmetic and keeps a score. A graph of
+    more than ``max_steps`` ops is refused (``TooManySteps``); ``max_steps=None`` lifts the
+    limit. Other keyword arguments go to ``draw`` (``rankdir="TB"`` by default)."""
+    text = page(J, max_steps=max_steps, predict=predict, **draw_options)
     if path is None:
         return Page(text)
     return Page(text, write_text(path, text, "animate"))

@@ -4,9 +4,9 @@
 the same rules on the same saved values, the same unbroadcasting and the same shortcut for
 a fused loss of a sigmoid), without freeing the graph or touching any ``.grad``. Each
 ``Step`` holds the node, the gradient arriving at it, its rules in the documents' notation
-(``dW[2] = dZ[2] (A[1])ᵀ``) and each input's contribution, with ``+=`` where a tensor used
-more than once receives a further one. ``Steps.grads()`` replays the sums: bit for bit what
-``J.backward()`` writes into ``.grad``.
+(``dW[2] = dZ[2] (A[1])ᵀ``) and each input's contribution, each with its own name
+(``dx⁽¹⁾``, ``dx⁽²⁾``) where a tensor used more than once receives several, and their sum.
+``Steps.grads()`` replays the sums: bit for bit what ``J.backward()`` writes into ``.grad``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,20 @@ import numpy as np
 
 from .. import engine
 from ..ops import AddMM
-from ._graph import Graph, gradient_names, rules
+from ._graph import Graph, gradient_names, part, rules
 
 MAX_STEPS = 2000  # more nodes than a lecture can watch
+
+
+class TooManySteps(ValueError):
+    """A graph with more ops than ``limit``: too many steps to watch. ``who`` names the call
+    (``steps``, ``animate``), whose own argument ``max_steps=None`` lifts the limit."""
+
+    def __init__(self, who: str, limit: int) -> None:
+        self.who, self.limit = who, limit
+        super().__init__(f"{who}: the graph has over {limit:,} ops, too many to watch; use a "
+                         f"smaller network (fewer layers or units), or pass {who}(..., "
+                         f"max_steps=None) to record every step anyway")
 
 
 @dataclass
@@ -35,6 +46,19 @@ class Contribution:
     grad: np.ndarray
     accumulated: bool
     total: np.ndarray
+    label: str = ""  # this contribution's own name: ``dx⁽²⁾`` where several add up, else name
+    parts: int = 1  # how many contributions the target receives in all
+    number: int = 1  # which of them this is, in the order they arrive
+
+    def sum_text(self) -> str:
+        """``dx = dx⁽¹⁾ + dx⁽²⁾`` once the last contribution is in, else ``dx so far
+        (dx⁽¹⁾ + dx⁽²⁾)``; ``""`` for the only or first contribution."""
+        if self.parts < 2 or self.number < 2:
+            return ""
+        terms = [part(self.name, k) for k in range(1, self.number + 1)]
+        written = " + ".join(terms) if len(terms) <= 4 else f"{terms[0]} + … + {terms[-1]}"
+        return f"{self.name} = {written}" if self.number == self.parts \
+            else f"{self.name} so far ({written})"
 
 
 @dataclass
@@ -94,12 +118,14 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         seed = np.asarray(grad, dtype=data.dtype)
         if seed.shape != data.shape:
             raise ValueError(f"steps: grad has shape {seed.shape}, J has shape {J.shape}")
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)
+                                  or max_steps < 1):
+        raise ValueError(f"steps: max_steps must be a positive integer or None, "
+                         f"got {max_steps!r}")
     count = _count_ops(J, max_steps)
     if max_steps is not None and count > max_steps:
-        raise ValueError(f"steps: the graph has over {max_steps:,} ops, too many to watch; use "
-                         f"a smaller network (fewer units, fewer examples) or draw part of it "
-                         f"(max_ops=), or pass max_steps=None")
-    graph = Graph(J)
+        raise TooManySteps("steps", max_steps)
+    graph = Graph(J, fuse=True)  # drawn as backward runs: a fused loss is one node
     gnames, _ = gradient_names(graph)
 
     def gname(t: Any) -> str:
@@ -120,11 +146,8 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         step = Step(len(out) + 1, node, _name(graph, node), gname(node), op.name, np.array(g),
                     _rules(graph, gnames, node))
         parents, rls = node._parents, op.vjp
-        if op.shortcut is not None:
+        if op.shortcut is not None:  # BCE of a sigmoid: straight to the logits
             parents, rls = _shortcut(node, op)
-            if parents is not node._parents:  # BCE of a sigmoid: straight to the logits
-                step.rules = [f"{gname(parents[0])} = ({_name(graph, node._parents[0])} − "
-                              f"{_name(graph, node._parents[1])}) / m   (loss and σ fused)"]
         for p, rule in zip(parents, rls, strict=False):
             if not p.requires_grad:
                 continue
@@ -145,7 +168,23 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
             step.contributions.append(Contribution(p, gname(p), contribution, accumulated,
                                                    np.array(grads[p])))
         out.append(step)
+    _label(out)
     return Steps(out, graph, {t: np.array(g) for t, g in grads.items()})
+
+
+def _label(recorded: list[Step]) -> None:
+    """Name each contribution: ``dx⁽¹⁾``, ``dx⁽²⁾``... where a tensor receives several (in
+    the order they arrive, as ``_graph.arrival`` numbers the drawing's rules), else ``dx``."""
+    counts: dict[Any, int] = {}
+    for s in recorded:
+        for c in s.contributions:
+            counts[c.target] = counts.get(c.target, 0) + 1
+    seen: dict[Any, int] = {}
+    for s in recorded:
+        for c in s.contributions:
+            seen[c.target] = seen.get(c.target, 0) + 1
+            c.parts, c.number = counts[c.target], seen[c.target]
+            c.label = part(c.name, seen[c.target]) if c.parts > 1 else c.name
 
 
 def _shortcut(node: Any, op: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -200,6 +239,7 @@ def format_steps(recorded: Steps) -> str:
         for r in s.rules:
             lines.append(f"    {r}")
         for c in s.contributions:
-            sign = "+=" if c.accumulated else "="
-            lines.append(f"    {c.name} {sign} {summary(c.grad)}  {c.grad.shape}")
+            lines.append(f"    {c.label} = {summary(c.grad)}  {c.grad.shape}")
+            if c.sum_text():
+                lines.append(f"    {c.sum_text()} = {summary(c.total)}")
     return "\n".join(lines)

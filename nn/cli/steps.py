@@ -16,9 +16,11 @@ from autograd_core import Tensor
 
 from .common import add_command, add_network_options, check_network_options, random_network
 
+STEPS_M = 4  # every number of every step fits on the page and in the terminal
 
-def _network_options(parser: argparse.ArgumentParser) -> None:
-    add_network_options(parser, m=400)
+
+def _network_options(parser: argparse.ArgumentParser, m: int) -> None:
+    add_network_options(parser, m=m)
     parser.add_argument("--data", choices=("flower", "random"), default="flower",
                         help="the section-6 flower data set (default) or a random batch "
                              "from --seed (the flower needs --sizes 2,...,1)")
@@ -30,10 +32,16 @@ def add_steps(subparsers: Any) -> argparse.ArgumentParser:
         "Runs backward on a network and prints every step the engine takes, in order: the "
         "node, the gradient arriving, its rule in the documents' notation, each input's "
         "contribution (+= where a tensor is used more than once). Small arrays are printed, "
-        "large ones by their norm. --html writes a page that plays the steps.",
-        "backprop steps\nbackprop steps --m 8 --html backprop.html")
-    _network_options(parser)
+        "large ones by their norm. --html writes a page that plays the forward and the "
+        f"backward pass; --predict makes it ask for one element of each step first. The "
+        f"batch is {STEPS_M} examples, so every number shows; --m sets more.",
+        "backprop steps\nbackprop steps --html backprop.html --predict\n"
+        "backprop steps --m 8 --html backprop.html")
+    _network_options(parser, STEPS_M)
     parser.add_argument("--html", type=Path, metavar="FILE", help="also write the page")
+    parser.add_argument("--predict", action="store_true",
+                        help="the page asks for one element of each step before it shows the "
+                             "step's gradients, and keeps a score (needs --html)")
     parser.set_defaults(run=run_steps, parser=parser, memory_hint="use smaller --sizes or --m")
     return parser
 
@@ -46,7 +54,7 @@ def add_explain(subparsers: Any) -> argparse.ArgumentParser:
         "backprop explain dW[2] 0,3\nbackprop explain dW[1] 1,0 --chain")
     parser.add_argument("gradient", help="the gradient's name, e.g. dW[2]")
     parser.add_argument("index", help="the element, comma-separated, e.g. 0,3")
-    _network_options(parser)
+    _network_options(parser, 400)
     parser.add_argument("--chain", action="store_true", help="follow the chain back to J")
     parser.set_defaults(run=run_explain, parser=parser, memory_hint="use smaller --sizes or --m")
     return parser
@@ -73,20 +81,27 @@ def _cost(args: argparse.Namespace) -> Any:
 
 def run_steps(args: argparse.Namespace) -> int:
     from autograd_core.viz.animate import animate
-    from autograd_core.viz.steps import format_steps, steps
+    from autograd_core.viz.steps import TooManySteps, format_steps, steps
 
+    if args.predict and args.html is None:
+        print("backprop: --predict is a mode of the page: add --html FILE", file=sys.stderr)
+        return 1
     J = _cost(args)
     if J is None:
         return 1
     try:
         recorded = steps(J)
+    except TooManySteps as e:  # its remedy is the Python call's; here it is a smaller network
+        print(f"backprop: the network's graph has over {e.limit:,} ops, too many to watch; "
+              f"use smaller --sizes or --m", file=sys.stderr)
+        return 1
     except (ValueError, RuntimeError) as e:
         print(f"backprop: {e}", file=sys.stderr)
         return 1
     print(format_steps(recorded))
     if args.html is not None:
         try:
-            animate(J, args.html)
+            animate(J, args.html, predict=args.predict)
         except OSError as e:
             print(f"backprop: cannot write {args.html}: {e.strerror}", file=sys.stderr)
             return 1
@@ -101,7 +116,11 @@ def run_explain(args: argparse.Namespace) -> int:
     if J is None:
         return 1
     try:
-        index = tuple(int(i) for i in args.index.split(","))
+        try:
+            index = tuple(int(i) for i in args.index.split(","))
+        except ValueError:
+            raise ValueError(f"explain: the index must be integers separated by commas, such "
+                             f"as 0,3; got {args.index!r}") from None
         print(explain(J, args.gradient, index, chain=args.chain))
     except (ValueError, IndexError) as e:
         print(f"backprop: {e}", file=sys.stderr)

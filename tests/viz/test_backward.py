@@ -13,7 +13,7 @@ def rules(source):
     for node, (label, _) in nodes(source).items():
         if node.startswith("op"):
             found += text(label).split("\n")[1:]
-    return [line for line in found if line]
+    return [line for line in found if line.strip()]
 
 
 def test_two_layer_rules_read_like_the_documents(net):
@@ -24,8 +24,16 @@ def test_two_layer_rules_read_like_the_documents(net):
                  "db[1] = Σcols dZ[1]",  # the broadcast bias: summed over the m columns
                  "db[2] = Σcols dZ[2]",
                  "dZ[1] = dA[1] ⊙ (1 − (A[1])²)",  # Wichmann (6.7)
-                 "dZ[2] = dA[2] ⊙ A[2] ⊙ (1 − A[2])"):
+                 "dZ[2] = (A[2] − Y) / m"):  # the fused step, as the engine runs it
         assert rule in found, f"{rule!r} not in {found}"
+    assert not any(r.startswith("dA[2]") for r in found)  # backward never computes dA[2]
+
+
+def test_fused_loss_is_one_node_in_the_backward_drawing_only(net):
+    source = viz.draw(net.J, backward=True).source
+    assert not any(t.startswith("dA[2]") for t in (text(lab) for lab, _ in nodes(source).values()))
+    forward = viz.draw(net.J).source
+    assert any(text(lab).startswith("A[2]") for lab, _ in nodes(forward).values())
 
 
 def test_no_rule_for_inputs_without_grad(net):
@@ -59,11 +67,13 @@ def test_gradient_edges_point_back_and_inputs_get_none(net):
 def test_a_tensor_feeding_two_ops_accumulates():
     x = Tensor([1.0, 2.0], requires_grad=True, name="x")
     y = x.tanh() + x.exp()  # too long for a label: v1
-    assert rules(viz.draw(y, backward=True).source) == [
-        "dx += dv1 ⊙ (1 − tanh(x)²)",  # tanh(x) only passes through the add: its gradient is dv1
-        "dx += dv1 ⊙ exp(x)",
+    source = viz.draw(y, backward=True).source
+    assert rules(source) == [  # numbered as backward delivers them: the later op's first
+        "dx⁽²⁾ = dv1 ⊙ (1 − tanh(x)²)",  # tanh(x) only passes through the add: its gradient is dv1
+        "dx⁽¹⁾ = dv1 ⊙ exp(x)",
         "(passes the gradient on)",
     ]
+    assert "dx = dx⁽¹⁾ + dx⁽²⁾" in text(node_by_text(source, "dx")[1])
 
 
 def test_scalar_root_is_seeded_with_one(net):
@@ -76,8 +86,8 @@ def test_pass_through_op_says_so():
     b = Tensor([1.0, 2.0], requires_grad=True, name="b")
     c = Tensor([3.0, 4.0], requires_grad=True, name="c")
     assert rules(viz.draw((a * b + c * a).sum(), backward=True).source) == [
-        "da += dv1 ⊙ b", "db = dv1 ⊙ a",
-        "dc = dv1 ⊙ a", "da += dv1 ⊙ c",
+        "da⁽²⁾ = dv1 ⊙ b", "db = dv1 ⊙ a",
+        "dc = dv1 ⊙ a", "da⁽¹⁾ = dv1 ⊙ c",
         "(passes the gradient on)",  # the add: both products take its gradient dv1
         "dv1 = dJ broadcast to v1's shape",
     ]

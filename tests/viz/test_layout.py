@@ -20,7 +20,7 @@ def test_main_line_is_straight_so_layer_boxes_stand_in_a_row(net, backward):
     source = viz.draw(net.J, backward=backward).source
     where = positions(source)
     line = [node_by_text(source, name)[0]
-            for name in (("A[0]", "dZ[1]", "dA[1]", "dZ[2]", "dA[2]", "dJ") if backward
+            for name in (("A[0]", "dZ[1]", "dA[1]", "dZ[2]", "dJ") if backward  # dA[2]: fused
                          else ("A[0]", "Z[1]", "A[1]", "Z[2]", "A[2]", "J"))]
     heights = {round(where[n][1]) for n in line}
     assert len(heights) == 1, heights  # one row, left to right
