@@ -181,3 +181,17 @@ def _assigned(node: ast.stmt) -> list[str]:
 def has_solution(source: str) -> bool:
     """Whether ``source`` holds a ``### BEGIN SOLUTION`` … ``### END SOLUTION`` region."""
     return _REGION.search(source) is not None
+
+
+_SECTION = re.compile(r"^## (\S+)\n.*?^```python\n(.*?)^```", re.M | re.S)
+
+
+def solutions(markdown: str) -> dict[str, str]:
+    """The solved answer cells of ``notebooks/SOLUTIONS.md``, by grade id (``## <id>``, then a
+    fenced ``python`` block holding the cell as solved)."""
+    found: dict[str, str] = {}
+    for match in _SECTION.finditer(markdown):
+        if match.group(1) in found:
+            raise ValueError(f"SOLUTIONS.md: the grade id {match.group(1)!r} appears twice")
+        found[match.group(1)] = match.group(2)
+    return found
