@@ -18,9 +18,6 @@ NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"), key=lambda p: (len(p.name.split("_")[
 SOLUTIONS = solutions((FOLDER / "SOLUTIONS.md").read_text(encoding="utf-8"))
 PENDING = {  # gets its task with its own rewrite (issue 30, statements 1-2)
     "8_watching_backprop.ipynb": "its task comes with the notebook's own rewrite",
-    **{name: "its task is being written" for name in (
-        "6_second_derivatives.ipynb",
-        "9_compiled_replay.ipynb")},
 }
 CHECK = re.compile(r"^\s*check\(", re.M)
 
