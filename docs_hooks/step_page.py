@@ -17,26 +17,33 @@ from mkdocs.structure.files import File, Files
 STEP_PAGES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "section6.html": ("The backward pass", "Every step the engine takes, in order: the node, "
                       "the gradient arriving, its rule and its numbers.", {}),
+    "section6_predict.html": ("Predict each step", "The same pass, asking first: before each "
+                              "step's result is shown, type the value of one element; the page "
+                              "says whether it is within 1 %, shows the arithmetic, and keeps "
+                              "a score.", {"predict": True}),
 }
 
 INTRO = """\
 # Watching backprop
 
 The network of Wichmann's section 6 (2 inputs, 4 tanh units, one sigmoid output, binary
-cross-entropy, the 400 flower points), its backward graph drawn, and the backward pass played
-one node at a time. Press ▶, or click the page and use the arrow keys. The page is written by
-`autograd_core.viz.animate(J, "backprop.html")` (or `backprop steps --html backprop.html`) and
-works offline.
+cross-entropy) on 4 of the flower points, so that every number of every step shows, its
+backward graph drawn, and the backward pass played one node at a time. Press ▶, or click the
+page and use the arrow keys; `o` shows the whole graph. The page is written by
+`autograd_core.viz.animate(J, "backprop.html")` (or `backprop steps --html backprop.html`,
+which builds this same network; `--predict` for the second page) and works offline.
 """
 
 
 def section6_cost() -> Any:
-    """J of the section-6 network on the flower data, as ``backprop steps`` builds it."""
+    """J of the section-6 network on the flower data, as ``backprop steps`` builds it by
+    default (seed 0, ``STEPS_M`` examples)."""
     import nn
     from autograd_core import Tensor
+    from nn.cli.steps import STEPS_M
 
-    X, Y = nn.flower()
-    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=1)
+    X, Y = nn.flower(m=STEPS_M)
+    model = nn.MLP([2, 4, 1], hidden="tanh", output="sigmoid", rng=0)
     return nn.binary_cross_entropy(model(Tensor(X, name="A[0]")), Y)
 
 

@@ -125,6 +125,15 @@ def test_the_step_page_is_what_animate_writes(site):
         assert f'src="{name}"' in (site / "steps" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_hosted_step_pages_are_what_backprop_steps_writes(site, tmp_path, capsys):
+    from nn.cli import main
+
+    for name, flags in (("section6.html", []), ("section6_predict.html", ["--predict"])):
+        assert main(["steps", "--html", str(tmp_path / name), *flags]) == 0
+        capsys.readouterr()
+        assert (tmp_path / name).read_bytes() == (site / "steps" / name).read_bytes(), name
+
+
 def test_home_links_the_pages_learners_use(site):
     home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")  # its body, not the nav
     pages = ["steps/index.md", "exercises/index.md", "notation.md", "errata.md"]
