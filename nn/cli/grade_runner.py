@@ -124,7 +124,7 @@ def _picklable(cache: Cache) -> Cache:
         slope = getattr(act, "negative_slope", None)
         return type(act)() if slope is None else type(act)(slope)
 
-    return replace(cache, activations=tuple(fresh(act) for act in cache.activations))
+    return replace(cache, activations=[fresh(act) for act in cache.activations])
 
 
 class _Reader(threading.Thread):
