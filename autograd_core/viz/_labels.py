@@ -43,6 +43,26 @@ def plain(text: str) -> str:
     return MARKUP.sub(lambda m: f"[{m[1]}]" if m[1] is not None else (m[2] or m[3] or ""), text)
 
 
+_SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUPERSCRIPT = dict(zip("0123456789+-−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ"))
+_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+
+
+def terminal(text: str) -> str:
+    """``text`` as a terminal shows it: ``v_{1}`` -> ``v₁``, ``x^{2}`` -> ``x²``; a script
+    with a character Unicode has no small form of stays marked, ``Σ_{cols}`` -> ``Σ_cols``."""
+    def script(match: re.Match) -> str:
+        mark, body = match.groups()
+        table = _SUBSCRIPT if mark == "_" else _SUPERSCRIPT
+        if not body:
+            return ""
+        if all(c in table for c in body):
+            return "".join(table[c] for c in body)
+        return mark + (body if body.isalnum() else f"({body})")
+
+    return _SCRIPT.sub(script, text)
+
+
 def _escape(text: str) -> str:
     return _html.escape(text, quote=True)
 

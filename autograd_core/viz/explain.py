@@ -80,7 +80,7 @@ class Explanation:
         lines += self.documents
         if self.chain:
             lines.append("chain: " + " ← ".join(self.chain))
-        return "\n".join(lines)
+        return _labels.terminal("\n".join(lines))
 
     def _repr_latex_(self) -> str:
         idx = ",".join(map(str, self.index))

@@ -21,6 +21,7 @@ import numpy as np
 from .. import engine
 from ..ops import AddMM
 from ._graph import Graph, gradient_names, part, rules
+from ._labels import terminal
 
 MAX_STEPS = 2000  # more nodes than a lecture can watch
 
@@ -231,7 +232,8 @@ def summary(a: np.ndarray, small: int = 12) -> str:
 
 
 def format_steps(recorded: Steps) -> str:
-    """The numbered steps as text: node, arriving gradient, rules, contributions."""
+    """The numbered steps as text: node, arriving gradient, rules, contributions (scripts
+    written as a terminal shows them, ``Σ_cols``, ``v₁``)."""
     lines = []
     for s in recorded:
         lines.append(f"step {s.number}: {s.op} → {s.name}   {s.grad_name} {s.grad.shape} = "
@@ -242,4 +244,4 @@ def format_steps(recorded: Steps) -> str:
             lines.append(f"    {c.label} = {summary(c.grad)}  {c.grad.shape}")
             if c.sum_text():
                 lines.append(f"    {c.sum_text()} = {summary(c.total)}")
-    return "\n".join(lines)
+    return terminal("\n".join(lines))

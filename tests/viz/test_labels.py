@@ -40,3 +40,25 @@ def test_shape_and_summaries():
     assert _labels.values(np.array([[-1.5, 2.0]])) == "[−1.5, 2]"
     assert _labels.values(np.array(0.25)) == "= 0.25"
     assert _labels.gradient(np.array([3.0, 4.0])) == "‖·‖ = 5"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("v_{1}", "v₁"), ("v_{12}", "v₁₂"), ("x^{2}", "x²"), ("e^{-1}", "e⁻¹"),
+    ("db[2] = Σ_{cols} dZ[2]", "db[2] = Σ_cols dZ[2]"),  # no small c: stays marked
+    ("Σ_{axis 0} g", "Σ_(axis 0) g"), ("W[1]", "W[1]"), ("a_{}", "a"),
+])
+def test_terminal_writes_scripts_as_a_terminal_shows_them(text, shown):
+    assert _labels.terminal(text) == shown
+
+
+def test_steps_and_explain_print_no_markup():
+    from autograd_core import Tensor
+    from autograd_core.viz.explain import explain
+    from autograd_core.viz.steps import steps
+
+    W = Tensor(np.ones((2, 3)), requires_grad=True, name="W[1]")
+    b = Tensor(np.zeros((2, 1)), requires_grad=True, name="b[1]")
+    X = Tensor(np.arange(12.0).reshape(3, 4))
+    J = ((W @ X + b).tanh() * (W @ X + b).exp()).sum()  # unnamed intermediates: v_{k}
+    for text in (str(steps(J)), str(explain(J, "db[1]", (1, 0)))):
+        assert "_{" not in text and "^{" not in text, text
