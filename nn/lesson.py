@@ -49,7 +49,8 @@ def check(task: str, answer: Any, expected: Any, *, rtol: float = 1e-6, atol: fl
             answered yet).
         expected: the right value (a string for a question answered in words or by a name;
             compared without case or surrounding spaces).
-        rtol, atol: the tolerance of a numerical answer, as in ``np.allclose``.
+        rtol: the relative tolerance of a numerical answer, as in ``np.allclose``.
+        atol: its absolute tolerance, as in ``np.allclose``.
         slips: known wrong answers by what they mean (``{"the 1/m forgotten": m * dW}``): an
             answer close to one of them is told which slip it is.
         like: the quantity the answer's shape should match, for the message (``"W[1]"``).
