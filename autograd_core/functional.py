@@ -7,8 +7,9 @@ from typing import Any
 
 from . import fused, ops
 from .arguments import _shaped
-from .record import _binary, _common_dtype, _make, _node, _operand, _traced
-from .recording import state
+from .core import apply
+from .grad_mode import state
+from .record import _binary, _common_dtype, _node, _operand, _traced, _where
 from .tensor import Tensor
 from .transforms import hessian, hvp, jacobian, jvp, vjp
 
@@ -89,9 +90,4 @@ def addmm(b: Any, W: Tensor, A: Any) -> Tensor:
     problem = ops.AddMM.check(W.shape, A.shape, b.shape)
     if problem is not None:
         raise ValueError("addmm: " + problem.format(w=_shaped(W), a=_shaped(A), b=_shaped(b)))
-    data, saved = ops.AddMM.forward(b._data, W._data, A._data)
-    if (b.requires_grad or W.requires_grad or A.requires_grad) and state.enabled:
-        out = _node(data, ops.AddMM, (b, W, A), saved, None)
-    else:
-        out = _make(data)
-    return _traced(ops.AddMM, (b, W, A), None, out)
+    return _traced(ops.AddMM, (b, W, A), None, _where(apply(ops.AddMM, b, W, A)))

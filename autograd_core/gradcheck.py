@@ -9,8 +9,8 @@ import numpy as np
 
 from . import engine
 from .arguments import _seed
+from .grad_mode import no_grad, state
 from .higher import backward_graph
-from .recording import no_grad, state
 from .tensor import Tensor
 from .tracked import writable
 

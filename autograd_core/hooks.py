@@ -21,9 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .recording import state
+from .grad_mode import state
 
 _next_id = itertools.count().__next__
+# how many times a tensor was asked to show its gradient (a hook, retain_grad()): while 0,
+# a first-order backward needs no observer (engine.py)
+WATCHED = [0]
 # frames in these folders are the library's; the first frame outside is the user's line
 _LIBRARY = (str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent
                                                         / "nn"))
@@ -45,6 +48,7 @@ def add_hook(hooks: dict[int, Callable], fn: Callable) -> RemovableHandle:
                         f"{type(fn).__name__}")
     key = _next_id()
     hooks[key] = fn
+    WATCHED[0] += 1
     return RemovableHandle(hooks, key)
 
 

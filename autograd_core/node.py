@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
+    from .grad_mode import Scope
     from .ops import Op
-    from .recording import Scope
 
 
 class GraphNode(Protocol):

@@ -13,9 +13,11 @@ import numpy as np
 
 from . import axis_ops, ops
 from .arguments import _described, _is_real, _label, _shaped
+from .clock import mark_written, tick
+from .core import record as _record
+from .grad_mode import state
 from .hooks import user_line
-from .recording import state
-from .tracked import TrackedArray, mark_written, tick, write
+from .tracked import TrackedArray, write
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -25,7 +27,7 @@ def _make(array: Any) -> Tensor:
     """A new leaf around an op's result (NumPy returns scalars for 0-d results).
 
     Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
-    ``_node`` and read only where ``_op`` is not None.
+    ``core.record`` and read only where ``_op`` is not None.
     """
     t = _new(_tensor.Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
@@ -37,35 +39,21 @@ def _make(array: Any) -> Tensor:
 
 def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
           params: dict | None) -> Tensor:
-    """The output of ``op`` on ``parents``, recorded for backward.
+    """The output of ``op`` on ``parents``, recorded for backward whatever the gradient mode
+    (compile's results, a fused loss of a sigmoid's output)."""
+    t = _record(op, array, saved, parents, params)
+    if t._op is None:  # gradient mode is off, or no parent requires grad: a node all the same
+        saved = tuple(t._data if s is array else s for s in saved)
+        t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
+        t._op, t._parents, t._saved, t._params, t._stamp = op, parents, saved, params, tick()
+    return _where(t)
 
-    It is stamped with a tick of the clock that also versions in-place writes, so backward
-    can tell whether an array the rule reads was written after this moment; the stamps also
-    order the graph (a node is always stamped after its inputs).
-    """
-    t = _new(_tensor.Tensor)
-    if type(array) is not np.ndarray:  # a 0-d result: NumPy returned a scalar
-        data = np.asarray(array)
-        saved = tuple(data if s is array else s for s in saved)  # the output is the tensor's
-    else:
-        data = array
-    t._data = data
-    t._grad = t._name = t._hooks = None
-    if state.anomaly:
+
+def _where(t: Tensor) -> Tensor:
+    """``t``, remembering the user's line that recorded it while anomaly mode is on."""
+    if state.anomaly and t._op is not None:
         t._where = user_line()
-    t.requires_grad, t._retains_grad, t._scope = True, False, state.scope
-    t._op, t._parents, t._saved, t._params = op, parents, saved, params
-    t._stamp = tick()
-    t._version = [0] if data.base is None else _counter_for(data, parents[0])  # fresh: own
     return t
-
-
-def _counter_for(data: np.ndarray, source: Tensor) -> list[int]:
-    """``source``'s version counter if ``data`` is a view of its memory (writes to either
-    change both), else a new one."""
-    if data.base is not None and np.may_share_memory(data, source._data):
-        return source._version
-    return [0]
 
 
 _new = object.__new__
@@ -154,15 +142,13 @@ def _trace_backward(root: Tensor, grad: Any, seed: Any) -> None:
 
 
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
-    try:
+    try:  # core.apply, with the tensor named in a failing forward's message
         data, saved = op.forward(x._data, **params)
     except (ValueError, IndexError, TypeError) as err:
         raise type(err)(f"{op.name}: tensor{_label(x)} of shape {x.shape}: {err}") from None
-    if x.requires_grad and state.enabled:
-        out = _node(data, op, (x,), saved, params or None)
-    else:
-        out = _make(data)
-        out._version = _counter_for(out._data, x)  # a view made under no_grad still writes x
+    out = _record(op, data, saved, (x,), params or None)
+    if state.anomaly:
+        _where(out)
     return out if state.tape is None else _traced(op, (x,), params, out)
 
 
@@ -173,7 +159,7 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
         problem = op.check(a._data.shape, b._data.shape)
         if problem is not None:
             raise ValueError(f"{op.name}: " + problem.format(a=_shaped(a), b=_shaped(b)))
-    try:
+    try:  # core.apply, with the operands named in a failing forward's message
         data, saved = op.forward(a._data, b._data)
     except ValueError:
         try:  # only NumPy's broadcast failure becomes this message; an op's own refusal stays
@@ -182,10 +168,9 @@ def _binary(op: type[ops.Op], a: Tensor, b: Tensor) -> Tensor:
             raise ValueError(f"{op.name}: cannot broadcast {_shaped(a)} with {_shaped(b)} "
                              f"(NumPy rules: trailing axes must be equal or 1)") from None
         raise
-    if (a.requires_grad or b.requires_grad) and state.enabled:
-        out = _node(data, op, (a, b), saved, None)
-    else:
-        out = _make(data)
+    out = _record(op, data, saved, (a, b), None)
+    if state.anomaly:
+        _where(out)
     return out if state.tape is None else _traced(op, (a, b), None, out)
 
 

@@ -19,7 +19,8 @@ from .arguments import (
     _require_float,
     _seed,
 )
-from .hooks import RemovableHandle, add_hook
+from .grad_mode import Scope, state
+from .hooks import WATCHED, RemovableHandle, add_hook
 from .record import (  # noqa: F401
     _binary,
     _common_dtype,
@@ -33,7 +34,6 @@ from .record import (  # noqa: F401
     _trace_zero_grad,
     _unary,
 )
-from .recording import Scope, state
 from .tracked import TrackedArray, freeze, mark_written
 
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
@@ -209,6 +209,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError(f"retain_grad: tensor{_label(self)} does not require grad")
         self._retains_grad = True
+        WATCHED[0] += 1
         return self
 
     def register_hook(self, fn: Any) -> RemovableHandle:
