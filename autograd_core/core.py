@@ -48,7 +48,8 @@ from .grad_mode import state
 from .guards import FREED, Sums, check_saved, fit
 from .tracked import counter_for
 
-__all__ = ["FREED", "Arrays", "apply", "inputs_and_rules", "record", "walk"]
+__all__ = ["FREED", "Arrays", "apply", "inputs_and_rules", "kept_gradient", "order", "record",
+           "walk"]
 
 _new = object.__new__
 
@@ -114,6 +115,12 @@ def walk(root: Any, seed: Any, interpret: Any, observe: Any = None,
         if free:
             node._saved = FREED
     return grads
+
+
+def order(node: Any) -> int:
+    """The walk's key for ``node``: smaller is visited sooner (the latest-recorded node
+    first). A drawing that numbers what backward delivers sorts by it."""
+    return -node._stamp
 
 
 def inputs_and_rules(node: Any, rules: tuple, shortcut: Any) -> tuple[tuple, tuple]:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core import order
 from ..ops import Add, AddMM, MatMul
 from . import _labels
 
@@ -343,7 +344,7 @@ def arrival(graph: Graph, i: int) -> dict[tuple[int, int], int]:
     if len(uses) < 2:
         return {}
     if i not in graph.arrivals:  # once per tensor: a weight used 10,000 times is asked 10,000
-        ordered = sorted(uses, key=lambda use: (-graph.tensors[use[0]]._stamp, use[1]))
+        ordered = sorted(uses, key=lambda use: (order(graph.tensors[use[0]]), use[1]))
         graph.arrivals[i] = {use: n for n, use in enumerate(ordered, 1)}
     return graph.arrivals[i]
 
