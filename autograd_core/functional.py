@@ -9,8 +9,8 @@ from . import fused, ops
 from .arguments import _shaped
 from .core import apply
 from .grad_mode import state
-from .record import _binary, _common_dtype, _node, _operand, _traced, _where
-from .tensor import Tensor
+from .op_calls import _binary, _common_dtype, _node, _traced, _where
+from .tensor import Tensor, _operand
 from .transforms import hessian, hvp, jacobian, jvp, vjp
 
 __all__ = ["addmm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "hessian",

@@ -19,8 +19,8 @@ from .core import inputs_and_rules, kept_gradient, walk
 from .grad_mode import enable_grad, state
 from .guards import check_saved, named
 from .hooks import refuse_non_finite, run_hooks
-from .record import _make, _unary
-from .tensor import Tensor
+from .op_calls import _unary
+from .tensor import Tensor, _make
 
 
 def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | None]) -> None:

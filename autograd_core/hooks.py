@@ -23,6 +23,8 @@ import numpy as np
 
 from .grad_mode import state
 
+__all__ = ["RemovableHandle", "add_hook", "detect_anomaly", "run_hooks"]  # nn.Module adds hooks
+
 _next_id = itertools.count().__next__
 # how many times a tensor was asked to show its gradient (a hook, retain_grad()): while 0,
 # a first-order backward needs no observer (engine.py)
@@ -66,13 +68,12 @@ def run_hooks(t: Any, g: Any) -> Any:
 
 
 def _checked(result: Any, g: Any, t: Any, fn: Callable) -> Any:
-    from .tensor import Tensor
-
     value: Any
-    if isinstance(g, Tensor):  # create_graph: keep it a Tensor in the graph
-        value = result if isinstance(result, Tensor) else Tensor(result)
+    tensor = type(t)  # Tensor, without importing it: this module lies below tensor.py
+    if not isinstance(g, np.ndarray | np.generic):  # create_graph: keep it a Tensor
+        value = result if isinstance(result, tensor) else tensor(result)
     else:
-        value = np.asarray(result._data if isinstance(result, Tensor) else result)
+        value = np.asarray(result._data if isinstance(result, tensor) else result)
     if value.shape != t.shape or value.dtype != t.dtype:
         name = getattr(fn, "__name__", type(fn).__name__)
         raise RuntimeError(f"hook {name} on tensor{_label(t)}: returned shape {value.shape}, "

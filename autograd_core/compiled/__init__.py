@@ -44,8 +44,8 @@ import numpy as np
 
 from ..clock import LAST_WRITE, tick
 from ..grad_mode import state
-from ..record import _make, _node
-from ..tensor import Tensor
+from ..op_calls import _node
+from ..tensor import Tensor, _make
 from .guards import Guards, Refused, Watch
 from .plan import Plan
 from .runtime import _REPLAYED, _Freed

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..hooks import run_hooks
 from ..ops import Op
-from ..record import _make
+from ..tensor import _make
 
 
 def result_op(n_parents: int) -> type[Op]:

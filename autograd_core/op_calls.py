@@ -1,8 +1,6 @@
-"""Recording: how an op's result becomes a node of the graph (or a plain result under
-``no_grad``), in-place updates, and the operands' dtypes. ``Tensor``'s methods call these.
-
-``_make`` and ``_node`` build Tensors without ``__init__`` (no checks, no copy: the arrays
-are the engine's own), setting only the slots they need.
+"""How ``Tensor``'s methods call the core's ``apply``: the operands' dtypes, a failing
+forward's message naming the tensors, anomaly mode's line of user code, and compile's tape
+(each op noted while a function is being recorded, and what a recording must refuse).
 """
 
 from __future__ import annotations
@@ -12,29 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import axis_ops, ops
-from .arguments import _described, _is_real, _label, _shaped
-from .clock import mark_written, tick
+from .arguments import _described, _label, _shaped
+from .clock import tick
 from .core import record as _record
 from .grad_mode import state
 from .hooks import user_line
-from .tracked import TrackedArray, write
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-
-def _make(array: Any) -> Tensor:
-    """A new leaf around an op's result (NumPy returns scalars for 0-d results).
-
-    Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
-    ``core.record`` and read only where ``_op`` is not None.
-    """
-    t = _new(_tensor.Tensor)
-    t._data = array if type(array) is np.ndarray else np.asarray(array)
-    t._grad = t._name = t._op = t._hooks = None
-    t.requires_grad = False
-    t._version = [0]
-    return t
 
 
 def _node(array: Any, op: type[ops.Op], parents: tuple[Tensor, ...], saved: tuple,
@@ -53,38 +36,6 @@ def _where(t: Tensor) -> Tensor:
     """``t``, remembering the user's line that recorded it while anomaly mode is on."""
     if state.anomaly and t._op is not None:
         t._where = user_line()
-    return t
-
-
-_new = object.__new__
-
-
-def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
-    """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
-    a saved value it changed. Refused while recording a tensor that requires grad: the
-    update would not be part of the graph."""
-    if state.tape is not None:
-        raise RuntimeError(f"compile: {symbol} updates tensor{_label(t)} in place inside a "
-                           f"compiled function, which a replay would not repeat; update "
-                           f"parameters with an optimizer's step() (replayed as one call; "
-                           f"autograd_core.compiled.replayed marks a function of your own), "
-                           f"or outside the compiled function")
-    if t.requires_grad and state.enabled:
-        raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
-                           f"recorded, so an in-place update cannot be differentiated; "
-                           f"update parameters inside `with no_grad():`, or write "
-                           f"`t = t {symbol[0]} x` for a new tensor in the graph")
-    value = other._data if isinstance(other, _tensor.Tensor) else other
-    if isinstance(value, TrackedArray):
-        value = value.view(np.ndarray)
-    try:  # the default casting, same_kind, keeps t's dtype
-        write(t._data, lambda target: ufunc(target, value, target))
-    except (ValueError, TypeError) as err:
-        what = _described(value)
-        kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
-        raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
-                   f"{t.dtype} in place with {what}: {err}") from None
-    mark_written(t._version)
     return t
 
 
@@ -126,19 +77,6 @@ def _trace_zero_grad(t: Tensor, value: Any) -> None:
                            f"(zero_grad()), inside a compiled function; tensor{_label(t)} "
                            f"was set to {_described(value)}")
     state.tape.append(("zero_grad", t))  # type: ignore[union-attr]  # recording: a list
-
-
-def _trace_backward(root: Tensor, grad: Any, seed: Any) -> None:
-    """``root.backward(grad)`` while compile() records: an event of the tape, with what each
-    node saved (the eager backward that follows frees it; the plan's walk needs it)."""
-    if isinstance(grad, _tensor.Tensor):
-        raise RuntimeError("compile: backward(grad=...) inside a compiled function takes an "
-                           "array (a constant of the recording), not a Tensor")
-    tape = state.tape
-    assert tape is not None
-    saved = {id(row[3]): row[3]._saved for row in tape
-             if not isinstance(row[0], str) and row[3]._op is not None}
-    tape.append(("backward", root, seed, saved))
 
 
 def _unary(op: type[ops.Op], x: Tensor, **params: Any) -> Tensor:
@@ -192,27 +130,7 @@ def _common_dtype(op: type[ops.Op], a: Tensor, b: Tensor) -> tuple[Tensor, Tenso
 
 
 def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
-    """A constant copy of ``t``'s values in ``dtype`` (a cast compile() replays)."""
-    return _traced(axis_ops.Cast, (t,), {"dtype": dtype}, _make(t._data.astype(dtype)))
-
-
-def _operand(other: Any, like: Tensor) -> Tensor:
-    """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
-    if isinstance(other, _tensor.Tensor):
-        return other
-    if type(other) is np.ndarray and other.dtype.kind in "biuf":
-        if other.dtype.kind != "f" and like.dtype.kind == "f":
-            return _make(other.astype(like.dtype))  # as a Python int would (a copy)
-        if like.requires_grad and state.enabled or state.tape is not None:
-            # the graph may save it: the caller keeps theirs (and compile() keeps a constant)
-            return _make(other.copy())
-        return _make(other)
-    if type(other) is float or type(other) is int or _is_real(other):
-        dtype = like.dtype if like.dtype.kind == "f" else None
-        return _make(np.asarray(other, dtype=dtype))
-    return _tensor.Tensor(other)
-
-
-# Last, so that either module may be imported first: tensor.py imports this one, and these
-# functions look Tensor up when called.
-from . import tensor as _tensor  # noqa: E402
+    """A constant copy of ``t``'s values in ``dtype`` (a cast compile() replays); ``t``
+    requires no grad (an integer or bool operand), so the result is a plain leaf."""
+    out = _record(axis_ops.Cast, t._data.astype(dtype), (), (t,), None)
+    return _traced(axis_ops.Cast, (t,), {"dtype": dtype}, out)
