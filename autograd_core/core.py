@@ -24,20 +24,21 @@ results into its inputs' gradients. Each node is visited once, with no recursion
 
 - ``interpret``: what the rules run on. ``Arrays`` (here) runs them on ndarrays: first-order
   backward. ``higher.py`` runs the same rules on Tensors (``create_graph``), compile's plan
-  writes each as a line of code; each has ``rules(node)``, ``fit(pg, p, node, g)`` and
-  ``add(total, pg)``.
+  writes each as a line of code; each has ``rules(node)`` (the inputs, their rules and the
+  rules' arguments), ``fit(pg, p, node, g)`` (a rule's result made the input's shape and
+  dtype), ``add(total, pg)`` and ``check(node)``, the guard on a node's saved values
+  (``guards.check_saved`` for ``Arrays``: freed graph, stale values), called in one place:
+  when the node was freed, or anything was written in place since it was recorded
+  (``clock.LAST_WRITE``).
 - ``observe``: an optional observer, told when a node's gradient is complete
   (``arrived(node, g)``, which may replace ``g``: hooks, ``retain_grad``, ``grad()``'s
-  capture, step recording) and what each rule gave before it is fitted (``sent(node, p,
-  rule, pg)``: anomaly mode, steps); either may be None. No observer costs nothing.
-- ``check``: the guard on a node's saved values (``guards.check_saved``: freed graph, stale
-  values), called in one place: when the node was freed, or anything was written in place
-  since it was recorded (``clock.LAST_WRITE``).
+  capture, step recording). No observer costs nothing. What a caller wants to see of each
+  rule's result (anomaly mode's check, the steps' contributions) it sees in ``fit``, by
+  passing an interpretation that looks (``engine.Anomalous``, ``viz.steps``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
 
@@ -85,13 +86,11 @@ def record(op: Any, data: Any, saved: tuple, inputs: tuple, params: dict | None)
     return out
 
 
-def walk(root: Any, seed: Any, interpret: Any, observe: Any = None,
-         check: Callable[[Any], None] = check_saved, free: bool = False) -> dict:
+def walk(root: Any, seed: Any, interpret: Any, observe: Any = None, free: bool = False) -> dict:
     """Send ``seed`` (d loss / d root) back through the graph; return the leaves' gradients."""
-    grads = {root: seed}
-    heap = [(-root._stamp, root)] if root._op is not None else []
-    rules_of, fit_, add = interpret.rules, interpret.fit, interpret.add
-    arrived, sent = (observe.arrived, observe.sent) if observe is not None else (None, None)
+    grads, heap = {root: seed}, [(-root._stamp, root)] if root._op is not None else []
+    check, rules_of, fit_, add = interpret.check, interpret.rules, interpret.fit, interpret.add
+    arrived = observe.arrived if observe is not None else None
     while heap:
         node = heappop(heap)[1]
         g = grads.pop(node)
@@ -102,16 +101,12 @@ def walk(root: Any, seed: Any, interpret: Any, observe: Any = None,
         parents, rules, args = rules_of(node)
         for p, rule in zip(parents, rules):
             if p.requires_grad:
-                pg = rule(g, *args)
-                if sent is not None:
-                    sent(node, p, rule, pg)
-                pg = fit_(pg, p, node, g)
+                pg = fit_(rule(g, *args), p, node, g)
                 if p in grads:
-                    grads[p] = add(grads[p], pg)
-                else:
-                    grads[p] = pg
-                    if p._op is not None:
-                        heappush(heap, (-p._stamp, p))
+                    pg = add(grads[p], pg)
+                elif p._op is not None:  # a node's first gradient: it waits in the heap
+                    heappush(heap, (-p._stamp, p))
+                grads[p] = pg
         if free:
             node._saved = FREED
     return grads
@@ -147,7 +142,10 @@ def kept_gradient(node: Any, g: Any, args: tuple, rules: tuple) -> tuple[Any, An
 
 class Arrays(Sums):
     """First-order backward's interpretation: the rules on ndarrays, each result fitted to
-    its input (``guards.fit``) and summed in place where the walk alone holds the sum."""
+    its input (``guards.fit``) and summed in place where the walk alone holds the sum
+    (``guards.Sums``); saved values checked by ``guards.check_saved``."""
+
+    check = staticmethod(check_saved)
 
     @staticmethod
     def rules(node: Any) -> tuple[tuple, tuple, Any]:

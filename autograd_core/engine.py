@@ -10,7 +10,8 @@ its promises with.
   complete; with ``capture`` only the tensors that are its keys receive theirs (there), and
   no ``.grad`` is touched. A fused loss's shortcut goes past a retained ``y``
   (``core.inputs_and_rules``): its gradient is computed for delivery, not passed on.
-- ``detect_anomaly``: each rule's result is checked for NaN and inf, naming the op.
+- ``detect_anomaly``: each rule's result is checked for NaN and inf, naming the op
+  (``Anomalous``, the interpretation that looks).
 
 ``.grad`` is written only on leaves and retaining tensors, accumulating.
 """
@@ -39,9 +40,9 @@ def backward(root: Any, seed: np.ndarray, retain_graph: bool,
     Without ``capture`` the results accumulate into ``.grad``; with it, only the tensors
     that are keys of ``capture`` receive their gradient there and no ``.grad`` is touched.
     """
-    arrays = Arrays(seed)
     anomaly = state.anomaly or hasattr(root, "_where")  # in the mode now, or when recorded
-    delivery = Delivery(arrays, capture, anomaly)
+    arrays = Anomalous(seed) if anomaly else Arrays(seed)
+    delivery = Delivery(arrays, capture)
     watched = capture is not None or anomaly or WATCHED[0]  # else no node needs observing
     leaves = walk(root, seed, arrays, delivery if watched else None, free=not retain_graph)
     if capture is WITHHELD:  # compile() records: the replay that follows delivers
@@ -53,13 +54,11 @@ def backward(root: Any, seed: np.ndarray, retain_graph: bool,
 
 
 class Delivery:
-    """The observer of a first-order backward: hooks, retained and captured gradients, and
-    (in anomaly mode: ``anomaly``, the mode now or when the root was recorded) the check."""
+    """The observer of a first-order backward: hooks, retained and captured gradients."""
 
-    def __init__(self, arrays: Arrays, capture: Capture | None, anomaly: bool) -> None:
+    def __init__(self, arrays: Arrays, capture: Capture | None) -> None:
         self.arrays, self.capture = arrays, capture
         self.kept: dict[Any, np.ndarray] = {}  # past a shortcut: delivered, not passed on
-        self.sent = _refuse_non_finite if anomaly else None
 
     def arrived(self, node: Any, g: np.ndarray) -> np.ndarray:
         if node._hooks:
@@ -86,7 +85,17 @@ class Delivery:
             t._grad = self.arrays.owned(g) if t._grad is None else np.asarray(t._grad + g)
 
 
-def _refuse_non_finite(node: Any, p: Any, rule: Any, pg: np.ndarray) -> None:
-    op = node._op
-    _, rules = inputs_and_rules(node, op.vjp, op.shortcut and op.shortcut[1])
-    refuse_non_finite(pg, p, node, op, rules.index(rule))
+class Anomalous(Arrays):
+    """``Arrays`` in anomaly mode: each rule's result is checked for NaN and inf before it
+    is fitted, and the error names the op, the input and the user's line."""
+
+    last: tuple[Any, int] = (None, -1)  # the node and input position checked last
+
+    def fit(self, pg: Any, p: Any, node: Any, g: Any) -> Any:
+        op = node._op
+        parents, _ = inputs_and_rules(node, op.vjp, None)
+        start = self.last[1] + 1 if self.last[0] is node else 0  # inputs come in order
+        i = next(k for k in range(start, len(parents)) if parents[k] is p)
+        self.last = (node, i)
+        refuse_non_finite(pg, p, node, op, i)
+        return super().fit(pg, p, node, g)

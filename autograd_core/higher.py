@@ -29,7 +29,7 @@ def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | No
     observer = Capture(capture)
     tensors = Tensors(state.anomaly or hasattr(root, "_where"))  # the mode now, or recorded
     with enable_grad():
-        leaves = walk(root, seed, tensors, observer, check=_check)
+        leaves = walk(root, seed, tensors, observer)
     for t, g in leaves.items():
         if t in capture:
             capture[t] = run_hooks(t, g) if t._hooks else g
@@ -43,6 +43,10 @@ class Tensors:
 
     def __init__(self, anomaly: bool) -> None:
         self.anomaly = anomaly
+
+    @staticmethod
+    def check(node: Tensor) -> None:
+        _check(node)
 
     @staticmethod
     def rules(node: Tensor) -> tuple[tuple, tuple, tuple]:
@@ -69,8 +73,6 @@ class Tensors:
 
 class Capture:
     """The observer of ``create_graph``: hooks, and the gradients ``grad()`` asked for."""
-
-    sent = None
 
     def __init__(self, capture: dict[Tensor, Tensor | None]) -> None:
         self.capture = capture

@@ -267,8 +267,7 @@ class Plan:
         delivering them to ``.grad`` as the engine does."""
         walk = _Walk(self)
         lines = _Lines(self, walk)
-        grads = core_walk(root, (seed, np.ones(root.shape, root.dtype), False), lines, lines,
-                          check=_unchecked)
+        grads = core_walk(root, (seed, np.ones(root.shape, root.dtype), False), lines, lines)
         kept = lines.kept
         parents, outputs = [], []
         for leaf, (name, _, _) in grads.items():  # only leaves are left
@@ -296,18 +295,16 @@ class Plan:
         return walk.steps, parents
 
 
-def _unchecked(node: Any) -> None:
-    """The plan's walk runs on the recording's saved values (``saved_of``), kept from before
-    any backward inside fn freed them, and the replay checks what the user wrote since."""
-
-
 class _Lines:
     """The core walk's interpretation (and observer) for a plan: each rule runs once on the
     recording's arrays and is written as a line of code. A gradient is ``(name, array,
     to_leaf)``: its variable in the code, its value at the recording, and whether it is a
     leaf's (a fresh array, never a buffer)."""
 
-    sent = None
+    @staticmethod
+    def check(node: Any) -> None:
+        """Nothing: the plan's walk runs on the recording's saved values (``saved_of``), kept
+        from before any backward inside fn freed them; the replay checks later writes."""
 
     def __init__(self, plan: Plan, walk: _Walk) -> None:
         self.plan, self.walk = plan, walk

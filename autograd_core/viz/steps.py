@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Arrays, walk
-from ..guards import FREED, fit, refuse_freed
+from ..guards import FREED, refuse_freed
 from ..ops import AddMM
 from ._graph import Graph, gradient_names, part, rules
 
@@ -133,20 +133,29 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         i = graph.index.get(t)
         return (gnames[i] if i is not None and gnames[i] else None) or f"d{_name(graph, t)}"
 
-    recorder = _Recorder(graph, gnames, gname)
-    leaves = walk(J, seed, Arrays(seed), recorder, check=_refuse_freed)
+    recorder = _Recorder(seed, graph, gnames, gname)
+    leaves = walk(J, seed, recorder, recorder)
     _label(recorder.steps)
     return Steps(recorder.steps, graph, {t: np.array(g) for t, g in leaves.items()})
 
 
-class _Recorder:
-    """The walk's observer for ``steps``: a ``Step`` per node, a ``Contribution`` per rule
-    (fitted and summed as the walk does, ``guards.fit``; the sums are bit for bit the walk's)."""
+class _Recorder(Arrays):
+    """``J.backward()``'s interpretation (``core.Arrays``), recording as it goes: a ``Step``
+    when a node's gradient is complete (as the walk's observer), a ``Contribution`` for each
+    rule's fitted result, and the sum it makes (bit for bit the walk's). It only refuses a
+    freed graph, and frees nothing."""
 
-    def __init__(self, graph: Graph, gnames: list[str | None], gname: Any) -> None:
+    def __init__(self, seed: np.ndarray, graph: Graph, gnames: list[str | None],
+                 gname: Any) -> None:
+        super().__init__(seed)
         self.graph, self.gnames, self.gname = graph, gnames, gname
         self.steps: list[Step] = []
         self.totals: dict[Any, np.ndarray] = {}
+
+    @staticmethod
+    def check(node: Any) -> None:
+        if node._saved is FREED:
+            refuse_freed(node)
 
     def arrived(self, node: Any, g: np.ndarray) -> np.ndarray:
         self.steps.append(Step(len(self.steps) + 1, node, _name(self.graph, node),
@@ -154,20 +163,14 @@ class _Recorder:
                                _rules(self.graph, self.gnames, node)))
         return g
 
-    def sent(self, node: Any, p: Any, rule: Any, pg: np.ndarray) -> None:
-        data = p._data
-        if pg.shape != data.shape or pg.dtype is not data.dtype:
-            pg = fit(pg, p, node)
+    def fit(self, pg: Any, p: Any, node: Any, g: Any) -> Any:
+        pg = super().fit(pg, p, node, g)
         contribution = np.array(pg)
         accumulated = p in self.totals
         self.totals[p] = self.totals[p] + pg if accumulated else contribution
         self.steps[-1].contributions.append(Contribution(
             p, self.gname(p), contribution, accumulated, np.array(self.totals[p])))
-
-
-def _refuse_freed(node: Any) -> None:
-    if node._saved is FREED:
-        refuse_freed(node)
+        return pg
 
 
 def _label(recorded: list[Step]) -> None:
