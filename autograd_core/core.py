@@ -56,13 +56,10 @@ _new = object.__new__
 
 
 def apply(op: Any, *inputs: Any, **params: Any) -> Any:
-    """``op``'s forward on the inputs' arrays, recorded as a node when a gradient is wanted."""
-    if len(inputs) == 1:  # (spelled out: a list of the arrays would cost more than the op)
-        data, saved = op.forward(inputs[0]._data, **params)
-    elif len(inputs) == 2:
-        data, saved = op.forward(inputs[0]._data, inputs[1]._data, **params)
-    else:
-        data, saved = op.forward(*[x._data for x in inputs], **params)
+    """``op``'s forward on the inputs' arrays, recorded as a node when a gradient is wanted.
+    (``Tensor``'s methods make these two calls themselves, ``op_calls.py``, to name the
+    tensors in a failing forward's message.)"""
+    data, saved = op.forward(*[x._data for x in inputs], **params)
     return record(op, data, saved, inputs, params or None)
 
 

@@ -1,9 +1,10 @@
 """First-order backward: the core's walk on ndarrays, with what ``Tensor.backward`` and
 ``grad()`` add to it.
 
-``backward(root, seed, retain_graph, capture)`` runs ``core.walk`` with the ``Arrays``
-interpretation and, as its observer, ``Delivery``: the extras a first-order backward keeps
-its promises with.
+``backward(root, seed, retain_graph, capture)`` runs ``core.walk`` with ``Delivery``: the
+``Arrays`` interpretation, and as observer the extras a first-order backward keeps its
+promises with (passed only when a tensor was ever asked to show its gradient,
+``hooks.WATCHED``, or ``grad()`` captures).
 
 - ``register_hook``: a node's hooks see (and may replace) its complete gradient.
 - ``retain_grad`` and ``grad()``'s capture: a non-leaf's gradient is delivered when it is
@@ -41,10 +42,9 @@ def backward(root: Any, seed: np.ndarray, retain_graph: bool,
     that are keys of ``capture`` receive their gradient there and no ``.grad`` is touched.
     """
     anomaly = state.anomaly or hasattr(root, "_where")  # in the mode now, or when recorded
-    arrays = Anomalous(seed) if anomaly else Arrays(seed)
-    delivery = Delivery(arrays, capture)
-    watched = capture is not None or anomaly or WATCHED[0]  # else no node needs observing
-    leaves = walk(root, seed, arrays, delivery if watched else None, free=not retain_graph)
+    delivery = (Anomalous if anomaly else Delivery)(seed, capture)
+    watched = capture is not None or WATCHED[0]  # else no node needs observing
+    leaves = walk(root, seed, delivery, delivery if watched else None, free=not retain_graph)
     if capture is WITHHELD:  # compile() records: the replay that follows delivers
         return
     for leaf, g in leaves.items():
@@ -53,26 +53,32 @@ def backward(root: Any, seed: np.ndarray, retain_graph: bool,
         delivery.deliver(t, g)
 
 
-class Delivery:
-    """The observer of a first-order backward: hooks, retained and captured gradients."""
+class Delivery(Arrays):
+    """A first-order backward: the walk's interpretation (``core.Arrays``) and its observer
+    (``arrived``: hooks, retained and captured gradients)."""
 
-    def __init__(self, arrays: Arrays, capture: Capture | None) -> None:
-        self.arrays, self.capture = arrays, capture
+    def __init__(self, seed: np.ndarray, capture: Capture | None) -> None:
+        self.shared = {id(seed)}  # (guards.Sums)
+        self.capture = capture
         self.kept: dict[Any, np.ndarray] = {}  # past a shortcut: delivered, not passed on
 
     def arrived(self, node: Any, g: np.ndarray) -> np.ndarray:
         if node._hooks:
             g = run_hooks(node, g)
-        kept = self.kept
         if node._retains_grad or self.capture is not None:  # other nodes keep no gradient
+            kept = self.kept
             self.deliver(node, g + kept.pop(node) if node in kept else g)
         if node._op.shortcut is not None:
-            y = node._parents[0]
-            if y._retains_grad or self.capture is not None and y in self.capture:
-                past = kept_gradient(node, g, node._saved, node._op.vjp)
-                if past is not None:
-                    kept[y] = kept[y] + past[1] if y in kept else past[1]
+            self._keep(node, g)
         return g
+
+    def _keep(self, node: Any, g: np.ndarray) -> None:
+        """The gradient of the ``y`` a fused loss's shortcut goes past, if ``y`` keeps it."""
+        y, capture, kept = node._parents[0], self.capture, self.kept
+        if y._retains_grad or capture is not None and y in capture:
+            past = kept_gradient(node, g, node._saved, node._op.vjp)
+            if past is not None:
+                kept[y] = kept[y] + past[1] if y in kept else past[1]
 
     def deliver(self, t: Any, g: np.ndarray) -> None:
         """Hand ``t``'s finished gradient to whoever keeps it: ``capture``, or ``t.grad`` on
@@ -80,13 +86,13 @@ class Delivery:
         capture = self.capture
         if capture is not None:
             if t in capture:
-                capture[t] = self.arrays.owned(g)
+                capture[t] = self.owned(g)
         elif t._op is None or t._retains_grad:
-            t._grad = self.arrays.owned(g) if t._grad is None else np.asarray(t._grad + g)
+            t._grad = self.owned(g) if t._grad is None else np.asarray(t._grad + g)
 
 
-class Anomalous(Arrays):
-    """``Arrays`` in anomaly mode: each rule's result is checked for NaN and inf before it
+class Anomalous(Delivery):
+    """``Delivery`` in anomaly mode: each rule's result is checked for NaN and inf before it
     is fitted, and the error names the op, the input and the user's line."""
 
     last: tuple[Any, int] = (None, -1)  # the node and input position checked last

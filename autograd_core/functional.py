@@ -7,7 +7,7 @@ from typing import Any
 
 from . import fused, ops
 from .arguments import _shaped
-from .core import apply
+from .core import record
 from .grad_mode import state
 from .op_calls import _binary, _common_dtype, _node, _traced, _where
 from .tensor import Tensor, _operand
@@ -90,4 +90,8 @@ def addmm(b: Any, W: Tensor, A: Any) -> Tensor:
     problem = ops.AddMM.check(W.shape, A.shape, b.shape)
     if problem is not None:
         raise ValueError("addmm: " + problem.format(w=_shaped(W), a=_shaped(A), b=_shaped(b)))
-    return _traced(ops.AddMM, (b, W, A), None, _where(apply(ops.AddMM, b, W, A)))
+    data, saved = ops.AddMM.forward(b._data, W._data, A._data)  # core.apply, spelled out
+    out = record(ops.AddMM, data, saved, (b, W, A), None)
+    if state.anomaly:
+        _where(out)
+    return out if state.tape is None else _traced(ops.AddMM, (b, W, A), None, out)

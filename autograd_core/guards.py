@@ -70,16 +70,18 @@ class Sums:
         self.shared = {id(seed)}  # arrays also held elsewhere: never added into
 
     def add(self, total: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """``total + g``, added into ``total`` when the walk alone holds it, so a tensor used
-        many times costs one gradient array."""
-        if self.fresh(total):
+        """``total + g``, added into ``total`` when the walk alone holds it (``fresh``), so a
+        tensor used many times costs one gradient array."""
+        if type(total) is np.ndarray and total.base is None and id(total) not in self.shared:
             total += g
             return total
         return total + g
 
     def owned(self, g: np.ndarray) -> np.ndarray:
         """``g`` as an array nobody else holds: copied unless ``fresh``."""
-        return g if self.fresh(g) else np.array(g)
+        if type(g) is np.ndarray and g.base is None and id(g) not in self.shared:
+            return g
+        return np.array(g)
 
     def fresh(self, g: np.ndarray) -> bool:
         """Is ``g`` a rule's fresh result, held by the walk alone? Not a view (read-only
