@@ -26,8 +26,8 @@ from .grad_mode import state
 __all__ = ["RemovableHandle", "add_hook", "detect_anomaly", "run_hooks"]  # nn.Module adds hooks
 
 _next_id = itertools.count().__next__
-# how many times a tensor was asked to show its gradient (a hook, retain_grad()): while 0,
-# a first-order backward needs no observer (engine.py)
+# how many times a tensor was asked to show its gradient (register_hook, retain_grad(); a
+# module's forward hooks do not count): while 0, a first-order backward needs no observer
 WATCHED = [0]
 # frames in these folders are the library's; the first frame outside is the user's line
 _LIBRARY = (str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent
@@ -50,7 +50,6 @@ def add_hook(hooks: dict[int, Callable], fn: Callable) -> RemovableHandle:
                         f"{type(fn).__name__}")
     key = _next_id()
     hooks[key] = fn
-    WATCHED[0] += 1
     return RemovableHandle(hooks, key)
 
 

@@ -297,7 +297,9 @@ class Tensor:
                                f"so backward never computes its gradient")
         if self._hooks is None:
             self._hooks = {}
-        return add_hook(self._hooks, fn)
+        handle = add_hook(self._hooks, fn)
+        WATCHED[0] += 1
+        return handle
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
