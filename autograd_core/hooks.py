@@ -125,7 +125,7 @@ def refuse_non_finite(pg: Any, p: Any, node: Any, op: Any, index: int) -> None:
 
 def _rule_text(op: Any, index: int, node: Any) -> str:
     """The op's rule for input ``index``, with the tensors' names (``dZ[1] = ...``)."""
-    if index >= len(op.rules):
+    if index >= len(op.formulas):
         return "(not written out)"
     names = [p.name or f"x{i}" for i, p in enumerate(node._parents)]
     fill = {"out": node.name or "out", "x": names[0], "a": names[0],
@@ -134,9 +134,9 @@ def _rule_text(op: Any, index: int, node: Any) -> str:
     if op.name == "addmm":  # Z = W A + b: its inputs are (b, W, A)
         fill.update(b=names[0], w=names[1], a=names[2])
     try:
-        return op.rules[index].format(**fill)
+        return op.formulas[index].format(**fill)
     except (KeyError, IndexError):
-        return op.rules[index]
+        return op.formulas[index]
 
 
 def _label(t: Any) -> str:

@@ -516,7 +516,7 @@ class Tensor:
 
     def _scatter(self, shape: tuple[int, ...], index: Any) -> Tensor:
         """Zeros of ``shape`` with this tensor added at ``index``: getitem's gradient as an
-        op (``dual.scatter`` on a Tensor), so that it is differentiable again."""
+        op (``rule_helpers.scatter`` on a Tensor), so that it is differentiable again."""
         return _unary(axis_ops.Scatter, self, shape=shape, index=index)
 
     def __getitem__(self, index: Any) -> Tensor:
