@@ -133,7 +133,7 @@ class Tensor:
                  "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
-    # The slots, typed (the node protocol of node.py); the graph slots are set by _node only.
+    # The slots, typed (the node protocol of node.py); the graph slots are set by core.record.
     _data: np.ndarray
     _grad: np.ndarray | None
     _name: str | None
