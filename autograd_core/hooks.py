@@ -45,6 +45,8 @@ class RemovableHandle:
 
 
 def add_hook(hooks: dict[int, Callable], fn: Callable) -> RemovableHandle:
+    """Add ``fn`` to the table ``hooks`` (a tensor's, or a module's forward hooks) under a
+    fresh key; the handle's ``remove()`` takes it out again."""
     if not callable(fn):
         raise TypeError(f"register_hook: expected a function of the gradient, got "
                         f"{type(fn).__name__}")
