@@ -83,3 +83,33 @@ def test_no_module_outside_the_core_keeps_a_heap_or_orders_nodes():
                 if (func == "sorted" or func.endswith(".sort")) and "_stamp" in ast.unparse(node):
                     offenders.append(f"{path.name}:{node.lineno}: sorts by _stamp")
     assert offenders == []
+
+
+def _code_lines(source: str, first: int = 1, last: int | None = None) -> int:
+    """Lines holding code: not blank, not only a comment, not a docstring."""
+    import io
+    import tokenize
+
+    tree = ast.parse(source)
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body:
+            first_statement = node.body[0]
+            if isinstance(first_statement, ast.Expr) and \
+                    isinstance(first_statement.value, ast.Constant) and \
+                    isinstance(first_statement.value.value, str):
+                docstrings.update(range(first_statement.lineno, first_statement.end_lineno + 1))
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER)
+    lines = {n for token in tokenize.generate_tokens(io.StringIO(source).readline)
+             if token.type not in skip for n in range(token.start[0], token.end[0] + 1)}
+    return len({n for n in lines - docstrings if n >= first and (last is None or n <= last)})
+
+
+def test_the_core_is_short_enough_to_read_in_one_sitting():
+    """core.py: at most 150 lines of code, the walk at most 25 (its signature included)."""
+    source = (PACKAGE / "core.py").read_text()
+    walk = next(node for node in ast.parse(source).body
+                if isinstance(node, ast.FunctionDef) and node.name == "walk")
+    assert _code_lines(source) <= 150
+    assert _code_lines(source, walk.lineno, walk.end_lineno) <= 25
