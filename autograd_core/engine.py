@@ -25,7 +25,6 @@ import numpy as np
 
 from .core import Arrays, inputs_and_rules, kept_gradient, walk
 from .grad_mode import state
-from .guards import FREED  # noqa: F401  (its old home: compiled/plan.py reads it here)
 from .hooks import WATCHED, refuse_non_finite, run_hooks
 
 Capture = dict[Any, "np.ndarray | None"]  # tensor -> its gradient, for grad()
