@@ -10,9 +10,10 @@
 
 from . import memory  # memory.keep_freed_memory(): a call for training scripts, not at import
 from .compiled import compile
-from .gradcheck import GradcheckError, grad, gradcheck, gradgradcheck
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, scope
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .gradients import grad
 from .hooks import RemovableHandle, detect_anomaly
-from .recording import enable_grad, is_grad_enabled, no_grad, scope
 from .tensor import Tensor
 
 __all__ = [

@@ -3,13 +3,11 @@ forward beside its rules, with the protocol described in ``ops.py``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from . import dual
-from .dual import values
+from . import rule_helpers
 from .ops import Op
+from .rule_helpers import values
 
 # ---------------------------------------------------------------- reductions along axes
 
@@ -25,19 +23,20 @@ def _expand(a: np.ndarray, shape: tuple[int, ...], axis: tuple[int, ...] | None,
 class Sum(Op):
     """out = Σ x over axis"""
 
-    name, symbol, rules = "sum", "Σ", ("d{x} = d{out} broadcast to {x}'s shape",)
+    name, symbol, formulas = "sum", "Σ", ("d{x} = d{out} broadcast to {x}'s shape",)
 
     @staticmethod
     def forward(x, axis, keepdims):
         return x.sum(axis=axis, keepdims=keepdims), (x.shape, axis, keepdims)
 
-    vjp = (lambda g, shape, axis, keepdims: dual.spread(_expand(g, shape, axis, keepdims), shape),)
+    vjp = (lambda g, shape, axis, keepdims:
+           rule_helpers.spread(_expand(g, shape, axis, keepdims), shape),)
 
 
 class Max(Op):
     """out = max x over axis; ties share the gradient equally"""
 
-    name, symbol, rules = "max", "max", ("d{x} = d{out} at the argmax (ties share it)",)
+    name, symbol, formulas = "max", "max", ("d{x} = d{out} at the argmax (ties share it)",)
 
     @staticmethod
     def forward(x, axis, keepdims):
@@ -57,7 +56,7 @@ class Max(Op):
 class Softmax(Op):
     """out = e^x / Σ e^x over axis (max-shifted: exact for logits of ±1000)"""
 
-    name, symbol, rules = "softmax", "softmax", ("d{x} = {out} ⊙ (d{out} − Σ d{out} ⊙ {out})",)
+    name, symbol, formulas = "softmax", "softmax", ("d{x} = {out} ⊙ (d{out} − Σ d{out} ⊙ {out})",)
 
     @staticmethod
     def forward(x, axis):
@@ -71,7 +70,7 @@ class Softmax(Op):
 class LogSoftmax(Op):
     """out = x − log Σ e^x over axis (max-shifted)"""
 
-    name, symbol, rules = "log_softmax", "log softmax", ("d{x} = d{out} − e^{out} Σ d{out}",)
+    name, symbol, formulas = "log_softmax", "log softmax", ("d{x} = d{out} − e^{out} Σ d{out}",)
 
     @staticmethod
     def forward(x, axis):
@@ -79,7 +78,7 @@ class LogSoftmax(Op):
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return out, (out, axis)
 
-    vjp = (lambda g, out, axis: g - dual.exp(out) * g.sum(axis=axis, keepdims=True),)
+    vjp = (lambda g, out, axis: g - rule_helpers.exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 # ---------------------------------------------------------------- shape ops
@@ -88,7 +87,7 @@ class LogSoftmax(Op):
 class Transpose(Op):
     """out = x with its axes permuted"""
 
-    name, symbol, rules = "transpose", "ᵀ", ("d{x} = (d{out})ᵀ",)
+    name, symbol, formulas = "transpose", "ᵀ", ("d{x} = (d{out})ᵀ",)
 
     @staticmethod
     def forward(x, axes):
@@ -100,7 +99,7 @@ class Transpose(Op):
 class Reshape(Op):
     """out = x with a new shape"""
 
-    name, symbol, rules = "reshape", "reshape", ("d{x} = d{out} reshaped",)
+    name, symbol, formulas = "reshape", "reshape", ("d{x} = d{out} reshaped",)
 
     @staticmethod
     def forward(x, shape):
@@ -112,24 +111,24 @@ class Reshape(Op):
 class GetItem(Op):
     """out = x[index]"""
 
-    name, symbol, rules = "getitem", "[ ]", ("d{x}[index] += d{out}",)
+    name, symbol, formulas = "getitem", "[ ]", ("d{x}[index] += d{out}",)
 
     @staticmethod
     def forward(x, index):
         return x[index], (x.shape, index)
 
-    vjp = (dual.scatter,)  # repeated indices accumulate
+    vjp = (rule_helpers.scatter,)  # repeated indices accumulate
 
 
 class Scatter(Op):
     """out = zeros of ``shape`` with x added at ``index``: getitem's gradient, as an op so
     that it too can be differentiated (its own gradient is getitem again)"""
 
-    name, symbol, rules = "scatter", "[ ]+=", ("d{x} = d{out}[index]",)
+    name, symbol, formulas = "scatter", "[ ]+=", ("d{x} = d{out}[index]",)
 
     @staticmethod
     def forward(x, shape, index):
-        return dual.scatter(x, shape, index), (index,)
+        return rule_helpers.scatter(x, shape, index), (index,)
 
     vjp = (lambda g, index: g[index],)
 
@@ -137,17 +136,10 @@ class Scatter(Op):
 class Cast(Op):
     """out = x in another float dtype (create_graph's gradient for a narrower input)"""
 
-    name, symbol, rules = "cast", "cast", ("d{x} = d{out} in {x}'s dtype",)
+    name, symbol, formulas = "cast", "cast", ("d{x} = d{out} in {x}'s dtype",)
 
     @staticmethod
     def forward(x, dtype):
         return x.astype(dtype), (x.dtype,)
 
-    vjp = (lambda g, dtype: g.astype(dtype) if isinstance(g, np.ndarray)
-           else _cast(g, dtype),)
-
-
-def _cast(t: Any, dtype: np.dtype) -> Any:
-    from .record import _unary
-
-    return _unary(Cast, t, dtype=dtype)
+    vjp = (lambda g, dtype: g.astype(dtype),)  # a Tensor's astype is this op, recorded

@@ -7,9 +7,10 @@ from typing import Any
 
 from . import fused, ops
 from .arguments import _shaped
-from .record import _binary, _common_dtype, _make, _node, _operand, _traced
-from .recording import state
-from .tensor import Tensor
+from .core import record
+from .grad_mode import state
+from .op_calls import _binary, _common_dtype, _node, _traced, _where
+from .tensor import Tensor, _operand
 from .transforms import hessian, hvp, jacobian, jvp, vjp
 
 __all__ = ["addmm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "hessian",
@@ -89,9 +90,8 @@ def addmm(b: Any, W: Tensor, A: Any) -> Tensor:
     problem = ops.AddMM.check(W.shape, A.shape, b.shape)
     if problem is not None:
         raise ValueError("addmm: " + problem.format(w=_shaped(W), a=_shaped(A), b=_shaped(b)))
-    data, saved = ops.AddMM.forward(b._data, W._data, A._data)
-    if (b.requires_grad or W.requires_grad or A.requires_grad) and state.enabled:
-        out = _node(data, ops.AddMM, (b, W, A), saved, None)
-    else:
-        out = _make(data)
-    return _traced(ops.AddMM, (b, W, A), None, out)
+    data, saved = ops.AddMM.forward(b._data, W._data, A._data)  # core.apply, spelled out
+    out = record(ops.AddMM, data, saved, (b, W, A), None)
+    if state.anomaly:
+        _where(out)
+    return out if state.tape is None else _traced(ops.AddMM, (b, W, A), None, out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dual
+from . import rule_helpers
 from .ops import Op, Sigmoid, sigmoid
 
 # e^-100: logs are clamped at -100 (as PyTorch does), finite at p = 0 or 1
@@ -62,7 +62,7 @@ class BinaryCrossEntropy(Op):
     """
 
     name, symbol = "binary_cross_entropy", "BCE"
-    rules = ("d{a} = ({a} − {b}) / ({a} ⊙ (1 − {a}) m)", "d{b} = (ln(1 − {a}) − ln {a}) / m")
+    formulas = ("d{a} = ({a} − {b}) / ({a} ⊙ (1 − {a}) m)", "d{b} = (ln(1 − {a}) − ln {a}) / m")
 
     @staticmethod
     def forward(p, t):
@@ -81,13 +81,13 @@ class BinaryCrossEntropy(Op):
     @staticmethod
     def _dvjp_p(g, p, t, out):
         floor = PROBABILITY_FLOOR
-        return (g / _columns(p)) * ((1 - t) / dual.at_least(1 - p, floor)
-                                    - t / dual.at_least(p, floor))
+        return (g / _columns(p)) * ((1 - t) / rule_helpers.at_least(1 - p, floor)
+                                    - t / rule_helpers.at_least(p, floor))
 
     @staticmethod
     def _dvjp_t(g, p, t, out):
-        log_p, log_q = dual.log(dual.at_least(p, LOG_FLOOR)), dual.log(dual.at_least(1 - p,
-                                                                                      LOG_FLOOR))
+        log_p = rule_helpers.log(rule_helpers.at_least(p, LOG_FLOOR))
+        log_q = rule_helpers.log(rule_helpers.at_least(1 - p, LOG_FLOOR))
         return (g / _columns(p)) * (log_q - log_p)
 
     dvjp = (_dvjp_p, _dvjp_t)
@@ -118,7 +118,7 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
     # On Tensors: z is p's input (p = σ(z) is what made this op apply)
     @staticmethod
     def _dvjp_p(g, p, t, out):
-        q = dual.sigmoid(-p.parents[0])
+        q = rule_helpers.sigmoid(-p.parents[0])
         return (g / _columns(p)) * ((1 - t) / q - t / p)
 
     @staticmethod
@@ -127,14 +127,14 @@ class BinaryCrossEntropyOfSigmoid(BinaryCrossEntropy):
 
     dvjp = (_dvjp_p, _dvjp_t)
     dshortcut = staticmethod(lambda g, p, t, out: _logit_grad(
-        g, p, dual.sigmoid(-p.parents[0]), t, _columns(p)))
+        g, p, rule_helpers.sigmoid(-p.parents[0]), t, _columns(p)))
 
 
 class BinaryCrossEntropyWithLogits(Op):
     """J = (1/m) Σ [t softplus(−z) + (1 − t) softplus(z)], which is BCE(σ(z), t), for any z"""
 
     name, symbol = "binary_cross_entropy_with_logits", "BCE"
-    rules = ("d{a} = (σ({a}) − {b}) / m", "d{b} = −{a} / m")
+    formulas = ("d{a} = (σ({a}) − {b}) / m", "d{b} = −{a} / m")
 
     @staticmethod
     def forward(z, t):
@@ -145,6 +145,6 @@ class BinaryCrossEntropyWithLogits(Op):
 
     vjp = (lambda g, z, t, p, q, m: _logit_grad(g, p, q, t, m),
            lambda g, z, t, p, q, m: (g / m) * -z)
-    dvjp = (lambda g, z, t, out: _logit_grad(g, dual.sigmoid(z), dual.sigmoid(-z), t,
-                                             _columns(z)),
+    dvjp = (lambda g, z, t, out: _logit_grad(g, rule_helpers.sigmoid(z),
+                                             rule_helpers.sigmoid(-z), t, _columns(z)),
             lambda g, z, t, out: (g / _columns(z)) * -z)

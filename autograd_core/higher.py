@@ -1,82 +1,110 @@
 """Backward that records itself, for ``grad(..., create_graph=True)``: gradients that are
 Tensors in a graph of their own, differentiable again, to any order.
 
-The traversal is the engine's (recording order reversed, from a heap; each node once;
-gradients of shared subexpressions summed). What differs is what the rules run on: each
-op's own rules, on Tensors (its saved inputs and output replaced by their Tensors, or its
-``dvjp`` where it saves values computed from them), with recording on. The first-order path
-(``engine.backward``) is untouched by any of this.
+The walk is the core's (``core.walk``). What differs is its interpretation, ``Tensors``:
+each op's own rules run on Tensors (its saved inputs and output replaced by their Tensors,
+or its ``dvjp`` where it saves values computed from them), with recording on, so each
+gradient is a Tensor in a graph of its own. The first-order path (``engine.backward``) is
+untouched by any of this.
 """
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
 from . import axis_ops, ops
-from .engine import FREED, LAST_WRITE, _named, _refuse_freed, _refuse_stale
+from .core import inputs_and_rules, kept_gradient, walk
+from .grad_mode import enable_grad, state
+from .guards import check_saved, named
 from .hooks import refuse_non_finite, run_hooks
-from .record import _make, _unary
-from .recording import enable_grad, state
-from .tensor import Tensor
+from .op_calls import _unary
+from .tensor import Tensor, _make
 
 
 def backward_graph(root: Tensor, seed: Tensor, capture: dict[Tensor, Tensor | None]) -> None:
     """d root / d t, recorded, into ``capture[t]`` for each key ``t``; ``seed`` is
     d loss / d root (a Tensor: it may itself require grad, as the double-vjp trick needs)."""
-    grads: dict[Tensor, Tensor] = {root: seed}
-    kept: dict[Tensor, Tensor] = {}  # past a shortcut: delivered, not passed on
-    heap: list[tuple[int, Tensor]] = [(-root._stamp, root)] if root._op is not None else []
-    anomaly = state.anomaly or hasattr(root, "_where")  # in the mode now, or when recorded
+    observer = Capture(capture)
+    tensors = Tensors(state.anomaly or hasattr(root, "_where"))  # the mode now, or recorded
     with enable_grad():
-        while heap:
-            node = heappop(heap)[1]
-            op: type[ops.Op] = node._op  # type: ignore[assignment]  # recorded nodes only
-            g = grads.pop(node)
-            if node._hooks:
-                g = run_hooks(node, g)
-            if node in capture:
-                capture[node] = g + kept.pop(node) if node in kept else g
-            _check(node, op)
-            parents, rules, args = _rules(node, op, g, kept, capture)
-            for p, rule in zip(parents, rules):
-                if not p.requires_grad:
-                    continue
-                pg = _fit(rule(g, *args), p, node, op)
-                if anomaly:
-                    refuse_non_finite(pg, p, node, op, rules.index(rule))
-                if p in grads:
-                    grads[p] = grads[p] + pg
-                else:
-                    grads[p] = pg
-                    if p._op is not None:
-                        heappush(heap, (-p._stamp, p))
-    for t, g in grads.items():  # leaves
+        leaves = walk(root, seed, tensors, observer)
+    for t, g in leaves.items():
         if t in capture:
             capture[t] = run_hooks(t, g) if t._hooks else g
-    for t, g in kept.items():  # reached by a shortcut alone
+    for t, g in observer.kept.items():  # reached by a shortcut alone
         if t in capture:
             capture[t] = g
 
 
-def _rules(node: Tensor, op: type[ops.Op], g: Tensor, kept: dict[Tensor, Tensor],
-           capture: dict) -> tuple[tuple[Tensor, ...], tuple, tuple]:
-    """The inputs to send gradients to, their rules, and the rules' arguments, as Tensors."""
+class Tensors:
+    """The walk's interpretation for ``create_graph``: the rules on Tensors, recorded."""
+
+    def __init__(self, anomaly: bool) -> None:
+        self.anomaly = anomaly
+
+    @staticmethod
+    def check(node: Tensor) -> None:
+        _check(node)
+
+    @staticmethod
+    def rules(node: Tensor) -> tuple[tuple, tuple, tuple]:
+        """The inputs to send gradients to, their rules, and the rules' arguments, as
+        Tensors."""
+        op = node._op
+        assert op is not None
+        rules, args = _rules_and_args(node)
+        parents, rules = inputs_and_rules(node, rules, op.dshortcut)
+        if parents is not node._parents:
+            assert op.dshortcut is not None, f"{op.name} has a shortcut but no dshortcut"
+        return parents, rules, args
+
+    def fit(self, pg: Any, p: Tensor, node: Tensor, g: Any) -> Tensor:
+        pg = _fit(pg, p, node, node._op)  # type: ignore[arg-type]  # recorded nodes only
+        if self.anomaly:
+            refuse_non_finite(pg, p, node, node._op, _index(node, p))
+        return pg
+
+    @staticmethod
+    def add(total: Tensor, pg: Tensor) -> Tensor:
+        return total + pg
+
+
+class Capture:
+    """The observer of ``create_graph``: hooks, and the gradients ``grad()`` asked for."""
+
+    def __init__(self, capture: dict[Tensor, Tensor | None]) -> None:
+        self.capture = capture
+        self.kept: dict[Tensor, Tensor] = {}  # past a shortcut: delivered, not passed on
+
+    def arrived(self, node: Tensor, g: Tensor) -> Tensor:
+        if node._hooks:
+            g = run_hooks(node, g)
+        capture, kept = self.capture, self.kept
+        if node in capture:
+            capture[node] = g + kept.pop(node) if node in kept else g
+        op = node._op
+        if op.shortcut is not None and node._parents[0] in capture:  # type: ignore[union-attr]
+            rules, args = _rules_and_args(node)
+            past = kept_gradient(node, g, args, rules)
+            if past is not None:
+                y, dy = past
+                kept[y] = kept[y] + dy if y in kept else dy
+        return g
+
+
+def _rules_and_args(node: Tensor) -> tuple[tuple, tuple]:
+    op = node._op
+    assert op is not None
     if op.dvjp is not None:
-        rules, args = op.dvjp, (*node._parents, node)
-    else:
-        rules, args = op.vjp, _saved_as_tensors(node)
-    parents = node._parents
-    if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
-        y = parents[0]
-        if y in capture:
-            dy = rules[0](g, *args)
-            kept[y] = kept[y] + dy if y in kept else dy
-        assert op.dshortcut is not None, f"{op.name} has a shortcut but no dshortcut"
-        parents, rules = (y._parents[0], *parents[1:]), (op.dshortcut, *rules[1:])
-    return parents, rules, args
+        return op.dvjp, (*node._parents, node)
+    return op.vjp, _saved_as_tensors(node)
+
+
+def _index(node: Tensor, p: Tensor) -> int:
+    parents, _ = inputs_and_rules(node, node._op.vjp, None)  # type: ignore[union-attr]
+    return parents.index(p) if p in parents else 0
 
 
 def _saved_as_tensors(node: Tensor) -> tuple[Any, ...]:
@@ -87,17 +115,14 @@ def _saved_as_tensors(node: Tensor) -> tuple[Any, ...]:
                  for s in node._saved)
 
 
-def _check(node: Tensor, op: type[ops.Op]) -> None:
-    if node._saved is FREED:
-        _refuse_freed(node, op)
-    if LAST_WRITE[0] > node._stamp:
-        _refuse_stale(node, op)
+def _check(node: Tensor) -> None:
+    check_saved(node)
     for i, t in enumerate(node._parents):
         if t._version[0] > node._stamp:  # rebound: its saved array is no longer its Tensor's
             raise RuntimeError(
-                f"grad(create_graph=True): input {i}{_named(t)} of {op.name} was changed "
-                f"after the op was recorded, so its gradient cannot be differentiated; "
-                f"recompute the forward pass")
+                f"grad(create_graph=True): input {i}{named(t)} of {node._op.name} was "  # type: ignore[union-attr]
+                f"changed after the op was recorded, so its gradient cannot be "
+                f"differentiated; recompute the forward pass")
 
 
 def _fit(pg: Any, p: Tensor, node: Tensor, op: type[ops.Op]) -> Tensor:
@@ -109,7 +134,7 @@ def _fit(pg: Any, p: Tensor, node: Tensor, op: type[ops.Op]) -> Tensor:
     if pg.dtype != p.dtype:
         pg = _unary(axis_ops.Cast, pg, dtype=p.dtype)
     if pg.shape != p.shape:
-        raise RuntimeError(f"{op.name} backward (create_graph): the gradient for{_named(p)} "
+        raise RuntimeError(f"{op.name} backward (create_graph): the gradient for{named(p)} "
                            f"has shape {pg.shape}, expected {p.shape} (a bug in the op's rule)")
     return pg
 

@@ -21,9 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from .recording import state
+from .grad_mode import state
+
+__all__ = ["RemovableHandle", "add_hook", "detect_anomaly", "run_hooks"]  # nn.Module adds hooks
 
 _next_id = itertools.count().__next__
+# how many times a tensor was asked to show its gradient (register_hook, retain_grad(); a
+# module's forward hooks do not count): while 0, a first-order backward needs no observer
+WATCHED = [0]
 # frames in these folders are the library's; the first frame outside is the user's line
 _LIBRARY = (str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent
                                                         / "nn"))
@@ -40,6 +45,8 @@ class RemovableHandle:
 
 
 def add_hook(hooks: dict[int, Callable], fn: Callable) -> RemovableHandle:
+    """Add ``fn`` to the table ``hooks`` (a tensor's, or a module's forward hooks) under a
+    fresh key; the handle's ``remove()`` takes it out again."""
     if not callable(fn):
         raise TypeError(f"register_hook: expected a function of the gradient, got "
                         f"{type(fn).__name__}")
@@ -62,13 +69,12 @@ def run_hooks(t: Any, g: Any) -> Any:
 
 
 def _checked(result: Any, g: Any, t: Any, fn: Callable) -> Any:
-    from .tensor import Tensor
-
     value: Any
-    if isinstance(g, Tensor):  # create_graph: keep it a Tensor in the graph
-        value = result if isinstance(result, Tensor) else Tensor(result)
+    tensor = type(t)  # Tensor, without importing it: this module lies below tensor.py
+    if not isinstance(g, np.ndarray | np.generic):  # create_graph: keep it a Tensor
+        value = result if isinstance(result, tensor) else tensor(result)
     else:
-        value = np.asarray(result._data if isinstance(result, Tensor) else result)
+        value = np.asarray(result._data if isinstance(result, tensor) else result)
     if value.shape != t.shape or value.dtype != t.dtype:
         name = getattr(fn, "__name__", type(fn).__name__)
         raise RuntimeError(f"hook {name} on tensor{_label(t)}: returned shape {value.shape}, "
@@ -121,7 +127,7 @@ def refuse_non_finite(pg: Any, p: Any, node: Any, op: Any, index: int) -> None:
 
 def _rule_text(op: Any, index: int, node: Any) -> str:
     """The op's rule for input ``index``, with the tensors' names (``dZ[1] = ...``)."""
-    if index >= len(op.rules):
+    if index >= len(op.formulas):
         return "(not written out)"
     names = [p.name or f"x{i}" for i, p in enumerate(node._parents)]
     fill = {"out": node.name or "out", "x": names[0], "a": names[0],
@@ -130,9 +136,9 @@ def _rule_text(op: Any, index: int, node: Any) -> str:
     if op.name == "addmm":  # Z = W A + b: its inputs are (b, W, A)
         fill.update(b=names[0], w=names[1], a=names[2])
     try:
-        return op.rules[index].format(**fill)
+        return op.formulas[index].format(**fill)
     except (KeyError, IndexError):
-        return op.rules[index]
+        return op.formulas[index]
 
 
 def _label(t: Any) -> str:

@@ -1,8 +1,9 @@
-"""The node protocol: what the engine and the drawings read of a recorded tensor.
+"""The node protocol, as types: what the walk and the drawings read of a recorded tensor.
 
-``Tensor`` (``tensor.py``) implements both protocols; the engine (``engine.py``) and the
-drawings (``viz``) are written against them, so neither imports ``Tensor`` and nothing
-imports in a circle: ``tensor`` → ``engine`` → ``node`` ← ``viz``.
+``Tensor`` (``tensor.py``) implements both protocols; the core (``core.py``, which describes
+the slots in prose), the guards and the drawings (``viz``) are written against them and never
+import ``Tensor``. The layers and the absence of import circles are checked by
+``lint-imports`` (``pyproject.toml``), not promised here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
+    from .grad_mode import Scope
     from .ops import Op
-    from .recording import Scope
 
 
 class GraphNode(Protocol):
@@ -47,7 +48,8 @@ class Node(GraphNode, Protocol):
 
     - ``_data``: the values; ``_version``: the write counter shared by tensors that share
       memory (``[tick of the latest write]``).
-    - ``_op``, ``_parents`` (inputs in order), ``_saved`` (what the rules read, or ``FREED``),
+    - ``_op``, ``_parents`` (inputs in order), ``_saved`` (what the rules read, or
+      ``guards.FREED``),
       ``_stamp`` (the tick at which it was recorded: later than its inputs').
     - ``_retains_grad`` and ``_grad``: whether and where a non-leaf keeps its gradient;
       ``_hooks``: functions ``register_hook`` added (None: none).

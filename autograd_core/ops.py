@@ -7,12 +7,13 @@ Every op is a namespace class, never instantiated:
 - ``vjp`` holds one rule per input, ``rule(g, *saved) -> gradient``: ``g`` is the gradient
   of the loss with respect to the output (``dout``). The engine calls only the rules of inputs
   that require a gradient. A rule returns a fresh array or ``g`` itself. Written with
-  operators and ``dual``'s functions, the same rule also runs on Tensors (the saved inputs and
-  output as their Tensors) for ``grad(..., create_graph=True)``: that is how every op is
+  operators and ``rule_helpers``' functions, the same rule also runs on Tensors (the saved
+  inputs and output as their Tensors) for ``grad(..., create_graph=True)``: that is how every op is
   differentiable to any order without a second set of rules.
 - ``dvjp``: only where ``saved`` holds values computed from the inputs (which would be
   constants on Tensors), the rules for create_graph, ``rule(g, *inputs, out)`` on Tensors.
-- ``rules`` holds the same rules as text templates for the backward drawing; ``{out}`` is the
+- ``formulas`` holds the same rules written out, text templates for the backward drawing
+  and messages (the engine runs ``vjp``; these it only shows); ``{out}`` is the
   output's name and ``{x}``, ``{a}``, ``{b}`` the inputs'.
 - ``broadcasts``: the rule returns an output-shaped gradient that the engine sums back to the
   input's shape (``unbroadcast``). Other ops must return exactly the input's shape.
@@ -35,7 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .dual import sigmoid, values
+from .rule_helpers import sigmoid, values
 
 Rule = Callable[..., Any]  # rule(g, *saved) -> the gradient for one input
 
@@ -43,7 +44,7 @@ Rule = Callable[..., Any]  # rule(g, *saved) -> the gradient for one input
 class Op:
     name: ClassVar[str] = "op"
     symbol: ClassVar[str] = "?"
-    rules: ClassVar[tuple[str, ...]] = ()
+    formulas: ClassVar[tuple[str, ...]] = ()  # the rules written out, for drawings
     broadcasts: ClassVar[bool] = False
     forward: ClassVar[Callable[..., tuple[Any, tuple]]]
     vjp: ClassVar[tuple[Rule, ...]] = ()
@@ -73,7 +74,7 @@ class Add(Op):
     """out = a + b"""
 
     name, symbol, broadcasts = "add", "+", True
-    rules = ("d{a} = d{out}", "d{b} = d{out}")
+    formulas = ("d{a} = d{out}", "d{b} = d{out}")
 
     @staticmethod
     def forward(a, b):
@@ -87,7 +88,7 @@ class Mul(Op):
     """out = a ⊙ b (Hadamard product)"""
 
     name, symbol, broadcasts = "mul", "⊙", True
-    rules = ("d{a} = d{out} ⊙ {b}", "d{b} = d{out} ⊙ {a}")
+    formulas = ("d{a} = d{out} ⊙ {b}", "d{b} = d{out} ⊙ {a}")
 
     @staticmethod
     def forward(a, b):
@@ -101,7 +102,7 @@ class MatMul(Op):
     """out = a @ b for 2-D a (n, k) and b (k, m)"""
 
     name, symbol = "matmul", "@"
-    rules = ("d{a} = d{out} {b}ᵀ", "d{b} = {a}ᵀ d{out}")
+    formulas = ("d{a} = d{out} {b}ᵀ", "d{b} = {a}ᵀ d{out}")
 
     @staticmethod
     def check(a_shape, b_shape):
@@ -129,7 +130,7 @@ class AddMM(Op):
     """
 
     name, symbol, broadcasts = "addmm", "+", True
-    rules = ("d{b} = d{out}", "d{w} = d{out} {a}ᵀ", "d{a} = {w}ᵀ d{out}")
+    formulas = ("d{b} = d{out}", "d{w} = d{out} {a}ᵀ", "d{a} = {w}ᵀ d{out}")
 
     @staticmethod
     def check(w_shape, a_shape, b_shape):
@@ -161,7 +162,7 @@ class AddMM(Op):
 class Neg(Op):
     """out = -x"""
 
-    name, symbol, rules = "neg", "−", ("d{x} = −d{out}",)
+    name, symbol, formulas = "neg", "−", ("d{x} = −d{out}",)
 
     @staticmethod
     def forward(x):
@@ -173,7 +174,7 @@ class Neg(Op):
 class Pow(Op):
     """out = x ** p for a constant exponent p"""
 
-    name, symbol, rules = "pow", "xᵖ", ("d{x} = d{out} ⊙ {p} {x}ᵖ⁻¹",)
+    name, symbol, formulas = "pow", "xᵖ", ("d{x} = d{out} ⊙ {p} {x}ᵖ⁻¹",)
 
     @staticmethod
     def forward(x, p):
@@ -186,7 +187,7 @@ class Pow(Op):
 class Exp(Op):
     """out = e^x"""
 
-    name, symbol, rules = "exp", "exp", ("d{x} = d{out} ⊙ {out}",)
+    name, symbol, formulas = "exp", "exp", ("d{x} = d{out} ⊙ {out}",)
 
     @staticmethod
     def forward(x):
@@ -199,7 +200,7 @@ class Exp(Op):
 class Log(Op):
     """out = ln x"""
 
-    name, symbol, rules = "log", "log", ("d{x} = d{out} / {x}",)
+    name, symbol, formulas = "log", "log", ("d{x} = d{out} / {x}",)
 
     @staticmethod
     def forward(x):
@@ -211,7 +212,7 @@ class Log(Op):
 class Sqrt(Op):
     """out = √x"""
 
-    name, symbol, rules = "sqrt", "√", ("d{x} = d{out} / (2 {out})",)
+    name, symbol, formulas = "sqrt", "√", ("d{x} = d{out} / (2 {out})",)
 
     @staticmethod
     def forward(x):
@@ -224,7 +225,7 @@ class Sqrt(Op):
 class Abs(Op):
     """out = |x| (gradient 0 at 0)"""
 
-    name, symbol, rules = "abs", "|x|", ("d{x} = d{out} ⊙ sign({x})",)
+    name, symbol, formulas = "abs", "|x|", ("d{x} = d{out} ⊙ sign({x})",)
 
     @staticmethod
     def forward(x):
@@ -236,7 +237,7 @@ class Abs(Op):
 class Sigmoid(Op):
     """out = σ(x) = 1 / (1 + e^-x)"""
 
-    name, symbol, rules = "sigmoid", "σ", ("d{x} = d{out} ⊙ {out} ⊙ (1 − {out})",)
+    name, symbol, formulas = "sigmoid", "σ", ("d{x} = d{out} ⊙ {out} ⊙ (1 − {out})",)
 
     @staticmethod
     def forward(x):
@@ -249,7 +250,7 @@ class Sigmoid(Op):
 class Tanh(Op):
     """out = tanh x"""
 
-    name, symbol, rules = "tanh", "tanh", ("d{x} = d{out} ⊙ (1 − {out}²)",)
+    name, symbol, formulas = "tanh", "tanh", ("d{x} = d{out} ⊙ (1 − {out}²)",)
 
     @staticmethod
     def forward(x):
@@ -262,7 +263,7 @@ class Tanh(Op):
 class ReLU(Op):
     """out = max(x, 0) (gradient 0 at 0)"""
 
-    name, symbol, rules = "relu", "relu", ("d{x} = d{out} ⊙ [{out} > 0]",)
+    name, symbol, formulas = "relu", "relu", ("d{x} = d{out} ⊙ [{out} > 0]",)
 
     @staticmethod
     def forward(x):
@@ -275,7 +276,7 @@ class ReLU(Op):
 class LeakyReLU(Op):
     """out = x if x > 0 else slope·x"""
 
-    name, symbol, rules = "leaky_relu", "lrelu", ("d{x} = d{out} ⊙ ([{x} > 0] + s[{x} ≤ 0])",)
+    name, symbol, formulas = "leaky_relu", "lrelu", ("d{x} = d{out} ⊙ ([{x} > 0] + s[{x} ≤ 0])",)
 
     @staticmethod
     def forward(x, slope):
@@ -287,7 +288,7 @@ class LeakyReLU(Op):
 class Softplus(Op):
     """out = ln(1 + e^x)"""
 
-    name, symbol, rules = "softplus", "softplus", ("d{x} = d{out} ⊙ σ({x})",)
+    name, symbol, formulas = "softplus", "softplus", ("d{x} = d{out} ⊙ σ({x})",)
 
     @staticmethod
     def forward(x):
@@ -299,7 +300,7 @@ class Softplus(Op):
 class Clip(Op):
     """out = min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi"""
 
-    name, symbol, rules = "clip", "clip", ("d{x} = d{out} ⊙ [lo ≤ {x} ≤ hi]",)
+    name, symbol, formulas = "clip", "clip", ("d{x} = d{out} ⊙ [lo ≤ {x} ≤ hi]",)
 
     @staticmethod
     def forward(x, lo, hi):

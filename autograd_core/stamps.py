@@ -20,6 +20,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+__all__ = ["Stamped", "bump", "is_stamped"]  # the protocol nn.Module and the optimizers implement
+
 _clock = itertools.count(1)  # one clock for every object: a stamp is never reused
 
 

@@ -19,22 +19,20 @@ from .arguments import (
     _require_float,
     _seed,
 )
-from .hooks import RemovableHandle, add_hook
-from .record import (  # noqa: F401
+from .clock import mark_written
+from .grad_mode import Scope, state
+from .hooks import WATCHED, RemovableHandle, add_hook
+from .op_calls import (  # noqa: F401  (_node, _traced: tests and older code import them here)
     _binary,
     _common_dtype,
-    _in_place,
-    _make,
     _node,
-    _operand,
     _refuse_effect,
     _refuse_read,
-    _trace_backward,
     _trace_zero_grad,
+    _traced,
     _unary,
 )
-from .recording import Scope, state
-from .tracked import TrackedArray, freeze, mark_written
+from .tracked import TrackedArray, freeze, write
 
 _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
 
@@ -42,6 +40,82 @@ _BASIC_INDEX = (int, np.integer, slice, type(Ellipsis), type(None))
 def _holds_tensor(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return any(isinstance(i, Tensor) for i in parts)
+
+
+_new = object.__new__
+
+
+def _make(array: Any) -> Tensor:
+    """A new leaf around an op's result (NumPy returns scalars for 0-d results).
+
+    Only these slots are set here; the graph slots (``_parents``, ``_saved``, ...) are set by
+    ``core.record`` and read only where ``_op`` is not None.
+    """
+    t = _new(Tensor)
+    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    t._grad = t._name = t._op = t._hooks = None
+    t.requires_grad = False
+    t._version = [0]
+    return t
+
+
+def _in_place(ufunc: np.ufunc, symbol: str, t: Tensor, other: Any) -> Tensor:
+    """``t ⊕= other`` written into ``t``'s array; counted as a write, so backward can refuse
+    a saved value it changed. Refused while recording a tensor that requires grad: the
+    update would not be part of the graph."""
+    if state.tape is not None:
+        raise RuntimeError(f"compile: {symbol} updates tensor{_label(t)} in place inside a "
+                           f"compiled function, which a replay would not repeat; update "
+                           f"parameters with an optimizer's step() (replayed as one call; "
+                           f"autograd_core.compiled.replayed marks a function of your own), "
+                           f"or outside the compiled function")
+    if t.requires_grad and state.enabled:
+        raise RuntimeError(f"{symbol}: tensor{_label(t)} requires grad and a graph is being "
+                           f"recorded, so an in-place update cannot be differentiated; "
+                           f"update parameters inside `with no_grad():`, or write "
+                           f"`t = t {symbol[0]} x` for a new tensor in the graph")
+    value = other._data if isinstance(other, Tensor) else other
+    if isinstance(value, TrackedArray):
+        value = value.view(np.ndarray)
+    try:  # the default casting, same_kind, keeps t's dtype
+        write(t._data, lambda target: ufunc(target, value, target))
+    except (ValueError, TypeError) as err:
+        what = _described(value)
+        kind = ValueError if isinstance(err, ValueError) else TypeError  # not NumPy's subclasses
+        raise kind(f"{symbol}: cannot update tensor{_label(t)} of shape {t.shape}, dtype "
+                   f"{t.dtype} in place with {what}: {err}") from None
+    mark_written(t._version)
+    return t
+
+
+def _trace_backward(root: Tensor, grad: Any, seed: Any) -> None:
+    """``root.backward(grad)`` while compile() records: an event of the tape, with what each
+    node saved (the eager backward that follows frees it; the plan's walk needs it)."""
+    if isinstance(grad, Tensor):
+        raise RuntimeError("compile: backward(grad=...) inside a compiled function takes an "
+                           "array (a constant of the recording), not a Tensor")
+    tape = state.tape
+    assert tape is not None
+    saved = {id(row[3]): row[3]._saved for row in tape
+             if not isinstance(row[0], str) and row[3]._op is not None}
+    tape.append(("backward", root, seed, saved))
+
+
+def _operand(other: Any, like: Tensor) -> Tensor:
+    """The other operand as a Tensor; a Python or NumPy scalar takes ``like``'s float dtype."""
+    if isinstance(other, Tensor):
+        return other
+    if type(other) is np.ndarray and other.dtype.kind in "biuf":
+        if other.dtype.kind != "f" and like.dtype.kind == "f":
+            return _make(other.astype(like.dtype))  # as a Python int would (a copy)
+        if like.requires_grad and state.enabled or state.tape is not None:
+            # the graph may save it: the caller keeps theirs (and compile() keeps a constant)
+            return _make(other.copy())
+        return _make(other)
+    if type(other) is float or type(other) is int or _is_real(other):
+        dtype = like.dtype if like.dtype.kind == "f" else None
+        return _make(np.asarray(other, dtype=dtype))
+    return Tensor(other)
 
 
 class Tensor:
@@ -59,7 +133,7 @@ class Tensor:
                  "__weakref__")
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to the Tensor's reflected operator
 
-    # The slots, typed (the node protocol of node.py); the graph slots are set by _node only.
+    # The slots, typed (the node protocol of node.py); the graph slots are set by core.record.
     _data: np.ndarray
     _grad: np.ndarray | None
     _name: str | None
@@ -209,6 +283,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError(f"retain_grad: tensor{_label(self)} does not require grad")
         self._retains_grad = True
+        WATCHED[0] += 1
         return self
 
     def register_hook(self, fn: Any) -> RemovableHandle:
@@ -222,7 +297,9 @@ class Tensor:
                                f"so backward never computes its gradient")
         if self._hooks is None:
             self._hooks = {}
-        return add_hook(self._hooks, fn)
+        handle = add_hook(self._hooks, fn)
+        WATCHED[0] += 1
+        return handle
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
@@ -436,6 +513,11 @@ class Tensor:
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = tuple(shape[0])
         return _unary(axis_ops.Reshape, self, shape=shape)
+
+    def _scatter(self, shape: tuple[int, ...], index: Any) -> Tensor:
+        """Zeros of ``shape`` with this tensor added at ``index``: getitem's gradient as an
+        op (``rule_helpers.scatter`` on a Tensor), so that it is differentiable again."""
+        return _unary(axis_ops.Scatter, self, shape=shape, index=index)
 
     def __getitem__(self, index: Any) -> Tensor:
         if state.tape is not None and _holds_tensor(index):

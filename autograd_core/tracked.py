@@ -18,28 +18,27 @@ write that NumPy permits either counted (and refused at backward) or impossible:
    bump the tensor's version counter, which backward compares with the moment the value was
    saved.
 
-Versions are ticks of one clock (``tick``) shared with the engine, which stamps every
-recorded node with a tick too: an array was written after a node was recorded exactly when
-its version is later than the node's stamp, and ``LAST_WRITE`` lets backward skip the
-check altogether while nothing has been written since.
+Versions are ticks of the clock (``clock.py``) that also stamps every recorded node. A
+result that is a view of its input's memory shares the input's counter (``counter_for``).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import numpy as np
 
-tick = itertools.count(1).__next__  # the clock: node stamps and write versions, increasing
-LAST_WRITE = [0]  # the tick of the latest in-place write anywhere
+from .clock import mark_written
 
 
-def mark_written(version: list[int]) -> None:
-    """Record an in-place write to the array(s) sharing the counter ``version``."""
-    version[0] = LAST_WRITE[0] = tick()
+def counter_for(data: np.ndarray, source: Any) -> list[int]:
+    """``source``'s version counter if ``data`` is a view of its memory (writes to either
+    change both), else a new one."""
+    if data.base is not None and np.may_share_memory(data, source._data):
+        return source._version
+    return [0]
 
 
 def _root(array: np.ndarray) -> object:

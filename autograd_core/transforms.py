@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck import grad
+from .gradients import grad
 from .tensor import Tensor
 
 

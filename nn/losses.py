@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor, functional, recording
+from autograd_core import Tensor, functional
+from autograd_core.compiled import is_recording
 
 
 def mse(prediction: Tensor, target: Any) -> Tensor:
@@ -67,10 +68,10 @@ def cross_entropy(logits: Tensor, target: Any) -> Tensor:
     C, m = Z.shape
     if isinstance(target, Tensor) and (target.requires_grad or target.ndim == 2):
         T: Tensor | np.ndarray = _target(target, Z, "cross_entropy")
-        if recording.state.tape is None:  # a compiled function's targets are not read
+        if not is_recording():  # a compiled function's targets are not read
             _check_probabilities(np.asarray(T.data))
     else:
-        if isinstance(target, Tensor) and recording.state.tape is not None:
+        if isinstance(target, Tensor) and is_recording():
             raise RuntimeError("cross_entropy: integer labels (m,) become one-hot targets by "
                                "reading their values, which a compiled function cannot "
                                "replay; pass one-hot targets (C, m) (nn.one_hot(labels, C))")

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from autograd_core import Tensor
-from autograd_core._atomic import kind_of, os_error, replacing
+from autograd_core.atomic import kind_of, os_error, replacing
 
 from .module import Module
 
@@ -56,7 +56,7 @@ def save(module: Module, path: PathLike) -> Path:
     """Write ``module.state_dict()`` to ``path`` as an uncompressed ``.npz``; return the path.
 
     The file is written exactly at ``path`` (no suffix is added; ``.npz`` is the convention)
-    by ``autograd_core._atomic.replacing``, as every file the project writes: a fresh
+    by ``autograd_core.atomic.replacing``, as every file the project writes: a fresh
     temporary file in the same folder, synced, then renamed onto ``path`` in one step. So a
     reader sees the old file or the new one, never half of one; concurrent saves each write
     their own temporary file and the last rename wins; no temporary file is left behind on

@@ -42,18 +42,18 @@ from typing import Any
 
 import numpy as np
 
-from ..record import _make, _node
-from ..recording import state
-from ..tensor import Tensor
-from ..tracked import LAST_WRITE, tick
+from ..clock import LAST_WRITE, tick
+from ..grad_mode import state
+from ..op_calls import _node
+from ..tensor import Tensor, _make
 from .guards import Guards, Refused, Watch
 from .plan import Plan
 from .runtime import _REPLAYED, _Freed
-from .trace import record, replayed
+from .trace import is_recording, record, replayed
 
 MAX_RECORDINGS = 8  # per compiled function, as torch.compile's cache_size_limit
 
-__all__ = ["CompiledFunction", "compile", "replayed"]
+__all__ = ["CompiledFunction", "compile", "is_recording", "replayed"]
 
 
 def compile(fn: Callable[..., Any]) -> CompiledFunction:  # noqa: A001 - torch.compile's name

@@ -104,7 +104,7 @@ def _unary(call: str, saves: str) -> Callable:
     return kernel
 
 
-@np.errstate(over="ignore")  # as dual.sigmoid: e^-x = inf where it overflows, and σ is 0
+@np.errstate(over="ignore")  # as rule_helpers.sigmoid: e^-x = inf where it overflows, and σ is 0
 def sigmoid_into(x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     out = np.negative(x, out=out)
     np.exp(out, out=out)
@@ -126,7 +126,7 @@ FORWARD: dict[type, Callable[..., Code | None]] = {
     ops.Log: _unary("log({x}, {buf})", "x"),
     ops.Neg: _unary("negative({x}, {buf})", "nothing"),
     ops.ReLU: _unary("maximum({x}, 0, out={buf})", "out"),
-    # dual.sigmoid's calls: −x, e^(−x) (overflow warnings off), +1, 1/·
+    # rule_helpers.sigmoid's calls: −x, e^(−x) (overflow warnings off), +1, 1/·
     ops.Sigmoid: _unary("sigmoid_into({x}, {buf})", "out"),
 }
 

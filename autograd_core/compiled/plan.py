@@ -7,10 +7,11 @@ backward inside fn is written into the forward where it ran, delivering to ``.gr
 
 Every line calls the op's own ``forward`` or rule, or is a kernel (``kernels.py``) making the
 same NumPy calls, so a replay computes what the eager engine computes, bit for bit. The
-backward lines come from walking the recorded graph exactly as ``engine.backward`` does
-(latest node first, inputs in order, the same sums, unbroadcasts, casts and shortcuts) with
-the recording's own arrays: each rule runs once here, which tells the shapes, dtypes and
-aliases the lines must handle.
+backward lines come from the core's walk (``core.walk``) over the recorded graph, as
+``engine.backward`` runs it (latest node first, inputs in order, the same sums,
+unbroadcasts, casts and shortcuts), interpreted by ``_Lines`` on the recording's own
+arrays: each rule runs once here, which tells the shapes, dtypes and aliases the lines
+must handle.
 
 Kernels write into buffers allocated once. ``liveness.allocate`` gives each a buffer: a
 buffer is reused once every value that may refer to it has had its last use, except those
@@ -22,12 +23,13 @@ from __future__ import annotations
 
 import re
 import threading
-from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
-from ..engine import FREED
+from ..core import inputs_and_rules
+from ..core import walk as core_walk
+from ..guards import FREED
 from ..ops import Op, unbroadcast
 from . import kernels
 from .kernels import Code
@@ -260,64 +262,15 @@ class Plan:
 
     def _backward(self, root: Any, seed: str, inline: bool
                   ) -> tuple[list[Step], list[tuple[str, Any]]]:
-        """engine.backward's walk from ``root``, written out (see the module docstring):
-        returning the leaves' gradients, or (``inline``: a backward inside fn) delivering
-        them to ``.grad`` as the engine does."""
+        """The core's walk from ``root``, written out as lines (``_Lines``; see the module
+        docstring): returning the leaves' gradients, or (``inline``: a backward inside fn)
+        delivering them to ``.grad`` as the engine does."""
         walk = _Walk(self)
-        grads: dict[Any, tuple[str, np.ndarray]] = {root: (seed, np.ones(root.shape,
-                                                                         root.dtype))}
-        kept: dict[Any, tuple[str, np.ndarray]] = {}
-        heap = [(-root._stamp, id(root), root)]
-        escaped = {id(t) for t in self.escaped}
-        while heap:
-            node = heappop(heap)[2]
-            i, op = self.value_of[id(node)], node._op
-            g, garray = grads.pop(node)
-            if node._hooks:
-                raise RuntimeError(f"compile: a hook is registered on {op.name}'s output; "
-                                   f"hooks on intermediate tensors are not replayed")
-            if node._retains_grad and id(node) in escaped:
-                total = g
-                if node in kept:  # engine: g + kept, delivered; the rules still get g
-                    shortcut, sarray = kept.pop(node)
-                    total = walk.accumulate(g, garray, shortcut, sarray, to_leaf=True)[0]
-                walk.steps.append(Step([f"keep(E{i}, {total}){_named(node)}"], None, [total]))
-            saved, s = self.saved_of.get(id(node), node._saved), f"s{i}"
-            parents = node._parents
-            rules: list[tuple[Any, Any]] = list(enumerate(op.vjp))
-            if op.shortcut is not None and parents[0]._op is op.shortcut[0]:
-                y = parents[0]
-                if y._retains_grad and id(y) in escaped:
-                    dy = walk.rule(op, i, 0, op.vjp[0], g, garray, saved, to_leaf=True)
-                    if y in kept:
-                        (k, karray), (d, darray) = kept[y], dy
-                        dy = walk.accumulate(k, karray, d, darray, to_leaf=True)
-                    kept[y] = dy
-                parents = (y._parents[0], *parents[1:])
-                rules = [("shortcut", op.shortcut[1]), *rules[1:]]
-            for p, (n, rule) in zip(parents, rules):
-                if not p.requires_grad:
-                    continue
-                to_leaf = p._op is None
-                name, pg = walk.rule(op, i, n, rule, g, garray, saved, to_leaf)
-                if op.broadcasts and pg.shape != p.shape:
-                    name, pg = walk.unbroadcast(name, pg, p.shape, to_leaf)
-                if pg.dtype != p.dtype:
-                    self.names[f"D_{p.dtype}"] = p.dtype
-                    name, pg = walk.emit(f"{{v}} = {name}.astype(D_{p.dtype})", [name],
-                                         pg.astype(p.dtype))
-                if pg.shape != p.shape:
-                    raise RuntimeError(f"{op.name} backward: the gradient has shape "
-                                       f"{pg.shape}, expected {p.shape} (a bug in the op's rule)")
-                if p in grads:
-                    grads[p] = walk.accumulate(*grads[p], name, pg, to_leaf)
-                else:
-                    grads[p] = (name, pg)
-                    if p._op is not None:
-                        heappush(heap, (-p._stamp, id(p), p))
-            del s
+        lines = _Lines(self, walk)
+        grads = core_walk(root, (seed, np.ones(root.shape, root.dtype), False), lines, lines)
+        kept = lines.kept
         parents, outputs = [], []
-        for leaf, (name, _) in grads.items():  # only leaves are left
+        for leaf, (name, _, _) in grads.items():  # only leaves are left
             arguments = self.rec.arg_tensors.items()
             key = next((k for k, t in arguments if t is leaf), None)
             if key is not None:  # passed twice: the position the forward reads it from
@@ -333,13 +286,86 @@ class Plan:
                 self.names[f"T{k}"] = leaf
                 label = f"  # d{leaf.name}" if leaf.name else ""
                 walk.steps.append(Step([f"deliver(T{k}, {outputs[-1]}){label}"], None, [name]))
-        for t, (name, _) in kept.items():
+        for t, (name, _, _) in kept.items():
             walk.steps.append(Step([f"keep(E{self.value_of[id(t)]}, {name}){_named(t)}"], None,
                                    [name]))
         if not inline:
             walk.steps.append(Step([f"return ({_tuple(outputs)})"], None,
-                                   [n for n, _ in grads.values()]))
+                                   [n for n, _, _ in grads.values()]))
         return walk.steps, parents
+
+
+class _Lines:
+    """The core walk's interpretation (and observer) for a plan: each rule runs once on the
+    recording's arrays and is written as a line of code. A gradient is ``(name, array,
+    to_leaf)``: its variable in the code, its value at the recording, and whether it is a
+    leaf's (a fresh array, never a buffer)."""
+
+    @staticmethod
+    def check(node: Any) -> None:
+        """Nothing: the plan's walk runs on the recording's saved values (``saved_of``), kept
+        from before any backward inside fn freed them; the replay checks later writes."""
+
+    def __init__(self, plan: Plan, walk: _Walk) -> None:
+        self.plan, self.walk = plan, walk
+        self.escaped = {id(t) for t in plan.escaped}
+        self.kept: dict[Any, tuple[str, np.ndarray, bool]] = {}  # past a shortcut
+
+    def arrived(self, node: Any, g: tuple) -> tuple:
+        """A retained tensor the user keeps gets its gradient (the engine's ``Delivery``)."""
+        op, walk, kept = node._op, self.walk, self.kept
+        if node._hooks:
+            raise RuntimeError(f"compile: a hook is registered on {op.name}'s output; "
+                               f"hooks on intermediate tensors are not replayed")
+        i = self.plan.value_of[id(node)]
+        if node._retains_grad and id(node) in self.escaped:
+            total = g[0]
+            if node in kept:  # engine: g + kept, delivered; the rules still get g
+                shortcut, sarray, _ = kept.pop(node)
+                total = walk.accumulate(g[0], g[1], shortcut, sarray, to_leaf=True)[0]
+            walk.steps.append(Step([f"keep(E{i}, {total}){_named(node)}"], None, [total]))
+        y = node._parents[0]
+        if op.shortcut is not None and y._op is op.shortcut[0] and y._retains_grad \
+                and id(y) in self.escaped:
+            saved = self.plan.saved_of.get(id(node), node._saved)
+            dy = walk.rule(op, i, 0, op.vjp[0], g[0], g[1], saved, to_leaf=True)
+            if y in kept:
+                (k, karray, _), (d, darray) = kept[y], dy
+                dy = walk.accumulate(k, karray, d, darray, to_leaf=True)
+            kept[y] = (*dy, True)
+        return g
+
+    def rules(self, node: Any) -> tuple[tuple, tuple, tuple]:
+        """The inputs and rules the engine runs (``core.inputs_and_rules``), each rule made
+        to write its line."""
+        op, i = node._op, self.plan.value_of[id(node)]
+        saved = self.plan.saved_of.get(id(node), node._saved)
+        shortcut = ("shortcut", op.shortcut[1]) if op.shortcut is not None else None
+        parents, numbered = inputs_and_rules(node, tuple(enumerate(op.vjp)), shortcut)
+        return parents, tuple(self._writer(op, i, n, rule, p._op is None)
+                              for p, (n, rule) in zip(parents, numbered)), saved
+
+    def _writer(self, op: type[Op], i: int, n: Any, rule: Any, to_leaf: bool) -> Any:
+        def write(g: tuple, *saved: Any) -> tuple:
+            return (*self.walk.rule(op, i, n, rule, g[0], g[1], saved, to_leaf), to_leaf)
+        return write
+
+    def fit(self, pg: tuple, p: Any, node: Any, g: tuple) -> tuple:
+        """Unbroadcast, cast and check, as ``guards.fit``, each a line."""
+        (name, value, to_leaf), op, walk = pg, node._op, self.walk
+        if op.broadcasts and value.shape != p.shape:
+            name, value = walk.unbroadcast(name, value, p.shape, to_leaf)
+        if value.dtype != p.dtype:
+            self.plan.names[f"D_{p.dtype}"] = p.dtype
+            name, value = walk.emit(f"{{v}} = {name}.astype(D_{p.dtype})", [name],
+                                    value.astype(p.dtype))
+        if value.shape != p.shape:
+            raise RuntimeError(f"{op.name} backward: the gradient has shape "
+                               f"{value.shape}, expected {p.shape} (a bug in the op's rule)")
+        return name, value, to_leaf
+
+    def add(self, total: tuple, pg: tuple) -> tuple:
+        return (*self.walk.accumulate(total[0], total[1], pg[0], pg[1], pg[2]), pg[2])
 
 
 class _Walk:

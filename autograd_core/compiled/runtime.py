@@ -10,7 +10,7 @@ import numpy as np
 
 from ..hooks import run_hooks
 from ..ops import Op
-from ..record import _make
+from ..tensor import _make
 
 
 def result_op(n_parents: int) -> type[Op]:
@@ -18,7 +18,7 @@ def result_op(n_parents: int) -> type[Op]:
     backward (once, for input 0; the engine asks for the inputs in order)."""
     rules = tuple((lambda g, run, *arrays, n=n: run.leaf_grad(g, n)) for n in range(n_parents))
     return type("Compiled", (Op,), {"name": "compiled", "symbol": "compiled", "vjp": rules,
-                                    "rules": ("d{x} by the recorded backward",) * n_parents})
+                                    "formulas": ("d{x} by the recorded backward",) * n_parents})
 
 
 def _refusing(doc: str, message: str) -> type[Op]:
@@ -28,7 +28,7 @@ def _refusing(doc: str, message: str) -> type[Op]:
         raise RuntimeError(message)
 
     return type("Compiled", (Op,), {"__doc__": doc, "name": "compiled", "symbol": "compiled",
-                                    "rules": ("",), "vjp": (refuse,)})
+                                    "formulas": ("",), "vjp": (refuse,)})
 
 
 _Replayed = _refusing(

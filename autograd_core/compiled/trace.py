@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..recording import state
+from ..grad_mode import state
 from ..tensor import Tensor
 
 Source = tuple[str, Any]
@@ -75,6 +75,12 @@ def record(fn: Any, args: tuple, kwargs: dict) -> Recording:
     recording.arg_names = _parameter_names(fn, len(args), kwargs)
     recording.sources = _sources(recording)
     return recording
+
+
+def is_recording() -> bool:
+    """True while ``compile`` records a function in this thread: code that reads values
+    (a check of targets, say) must not run then, since a replay would not repeat it."""
+    return state.tape is not None
 
 
 def replayed(fn: F) -> F:

@@ -9,7 +9,7 @@ from typing import Any
 
 import graphviz
 
-from .._atomic import write_text
+from ..atomic import write_text
 from . import _graph, _labels, _render
 from ._graph import CONSTANT, INPUT, INTERMEDIATE, Graph
 from ._style import (

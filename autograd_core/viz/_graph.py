@@ -1,6 +1,6 @@
 """The computation graph as a drawing sees it: tensors in evaluation order, names, rules.
 
-Reads only the node protocol of a ``Tensor``: ``op`` (``name``, ``symbol``, ``rules``,
+Reads only the node protocol of a ``Tensor``: ``op`` (``name``, ``symbol``, ``formulas``,
 ``broadcasts``), ``parents``, ``params``, ``name``, ``shape``, ``requires_grad``, ``is_leaf``,
 ``scope``. No graphviz here. A fused ``addmm`` node (``Z = W A + b``) is drawn as the matmul
 and the broadcast add it computes, as the documents write it.
@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core import order
 from ..ops import Add, AddMM, MatMul
 from . import _labels
 
@@ -111,7 +112,7 @@ class FusedSigmoidLoss:
     the logits, dZ = (σ(Z) − Y)/m (``fused.BinaryCrossEntropyOfSigmoid``'s shortcut)."""
 
     name, symbol = "sigmoid_binary_cross_entropy", "σ+BCE"
-    rules = ("d{x} = ({y} − {b}) / m", "d{b} = (ln(1 − {y}) − ln {y}) / m")
+    formulas = ("d{x} = ({y} − {b}) / m", "d{b} = (ln(1 − {y}) − ln {y}) / m")
     broadcasts = False
     shortcut = None
 
@@ -343,7 +344,7 @@ def arrival(graph: Graph, i: int) -> dict[tuple[int, int], int]:
     if len(uses) < 2:
         return {}
     if i not in graph.arrivals:  # once per tensor: a weight used 10,000 times is asked 10,000
-        ordered = sorted(uses, key=lambda use: (-graph.tensors[use[0]]._stamp, use[1]))
+        ordered = sorted(uses, key=lambda use: (order(graph.tensors[use[0]]), use[1]))
         graph.arrivals[i] = {use: n for n, use in enumerate(ordered, 1)}
     return graph.arrivals[i]
 
@@ -360,8 +361,8 @@ def total(graph: Graph, grads: list[str | None], i: int) -> str | None:
 
 
 def _template(op: Any, k: int) -> str:
-    rules = getattr(op, "rules", ())
-    return rules[k] if k < len(rules) else "d{x} = ?"
+    formulas = getattr(op, "formulas", ())
+    return formulas[k] if k < len(formulas) else "d{x} = ?"
 
 
 def _rhs(op: Any, k: int) -> str:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._atomic import write_bytes
+from ..atomic import write_bytes
 
 FORMATS = ("svg", "png", "pdf")
 _CHILD = Path(__file__).with_name("_bundled_graphviz.py")

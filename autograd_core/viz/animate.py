@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .._atomic import write_text
+from ..atomic import write_text
 from . import _page_assets
 from ._draw import draw
 from ._frames import frames

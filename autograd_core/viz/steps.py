@@ -1,8 +1,9 @@
 """The backward pass, step by step: what the engine does at each node, recorded.
 
-``steps(J)`` mirrors ``engine.backward`` exactly (the same heap in reverse recording order,
-the same rules on the same saved values, the same unbroadcasting and the same shortcut for
-a fused loss of a sigmoid), without freeing the graph or touching any ``.grad``. Each
+``steps(J)`` runs the core's walk (``core.walk``) as ``J.backward()`` does, with the same
+interpretation (``core.Arrays``: the same rules on the same saved values, the same
+unbroadcasting and the same shortcut for a fused loss of a sigmoid) and an observer that
+records it, without freeing the graph or touching any ``.grad``. Each
 ``Step`` holds the node, the gradient arriving at it, its rules in the documents' notation
 (``dW[2] = dZ[2] (A[1])ᵀ``) and each input's contribution, each with its own name
 (``dx⁽¹⁾``, ``dx⁽²⁾``) where a tensor used more than once receives several, and their sum.
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
-from .. import engine
+from ..core import Arrays, walk
+from ..guards import FREED, refuse_freed
 from ..ops import AddMM
 from ._graph import Graph, gradient_names, part, rules
 from ._labels import terminal
@@ -133,44 +134,44 @@ def steps(J: Any, grad: Any = None, *, max_steps: int | None = MAX_STEPS) -> Ste
         i = graph.index.get(t)
         return (gnames[i] if i is not None and gnames[i] else None) or f"d{_name(graph, t)}"
 
-    grads: dict[Any, np.ndarray] = {J: seed}
-    shared = {id(seed)}
-    heap: list[tuple[int, Any]] = [(-J._stamp, J)]
-    out: list[Step] = []
-    while heap:
-        node = heappop(heap)[1]
-        op = node._op
-        g = grads.pop(node)
-        saved = node._saved
-        if saved is engine.FREED:
-            engine._refuse_freed(node, op)
-        step = Step(len(out) + 1, node, _name(graph, node), gname(node), op.name, np.array(g),
-                    _rules(graph, gnames, node))
-        parents, rls = node._parents, op.vjp
-        if op.shortcut is not None:  # BCE of a sigmoid: straight to the logits
-            parents, rls = _shortcut(node, op)
-        for p, rule in zip(parents, rls, strict=False):
-            if not p.requires_grad:
-                continue
-            pg = rule(g, *saved)
-            if pg is g:
-                shared.add(id(g))
-            pdata = p._data
-            if pg.shape != pdata.shape or pg.dtype is not pdata.dtype:
-                pg = engine._fit(pg, p, node, op)
-            contribution = np.array(pg)
-            accumulated = p in grads
-            if accumulated:
-                grads[p] = engine._accumulate(grads[p], pg, shared)
-            else:
-                grads[p] = pg
-                if p._op is not None:
-                    heappush(heap, (-p._stamp, p))
-            step.contributions.append(Contribution(p, gname(p), contribution, accumulated,
-                                                   np.array(grads[p])))
-        out.append(step)
-    _label(out)
-    return Steps(out, graph, {t: np.array(g) for t, g in grads.items()})
+    recorder = _Recorder(seed, graph, gnames, gname)
+    leaves = walk(J, seed, recorder, recorder)
+    _label(recorder.steps)
+    return Steps(recorder.steps, graph, {t: np.array(g) for t, g in leaves.items()})
+
+
+class _Recorder(Arrays):
+    """``J.backward()``'s interpretation (``core.Arrays``), recording as it goes: a ``Step``
+    when a node's gradient is complete (as the walk's observer), a ``Contribution`` for each
+    rule's fitted result, and the sum it makes (bit for bit the walk's). It only refuses a
+    freed graph, and frees nothing."""
+
+    def __init__(self, seed: np.ndarray, graph: Graph, gnames: list[str | None],
+                 gname: Any) -> None:
+        super().__init__(seed)
+        self.graph, self.gnames, self.gname = graph, gnames, gname
+        self.steps: list[Step] = []
+        self.totals: dict[Any, np.ndarray] = {}
+
+    @staticmethod
+    def check(node: Any) -> None:
+        if node._saved is FREED:
+            refuse_freed(node)
+
+    def arrived(self, node: Any, g: np.ndarray) -> np.ndarray:
+        self.steps.append(Step(len(self.steps) + 1, node, _name(self.graph, node),
+                               self.gname(node), node._op.name, np.array(g),
+                               _rules(self.graph, self.gnames, node)))
+        return g
+
+    def fit(self, pg: Any, p: Any, node: Any, g: Any) -> Any:
+        pg = super().fit(pg, p, node, g)
+        contribution = np.array(pg)
+        accumulated = p in self.totals
+        self.totals[p] = self.totals[p] + pg if accumulated else contribution
+        self.steps[-1].contributions.append(Contribution(
+            p, self.gname(p), contribution, accumulated, np.array(self.totals[p])))
+        return pg
 
 
 def _label(recorded: list[Step]) -> None:
@@ -186,15 +187,6 @@ def _label(recorded: list[Step]) -> None:
             seen[c.target] = seen.get(c.target, 0) + 1
             c.parts, c.number = counts[c.target], seen[c.target]
             c.label = part(c.name, seen[c.target]) if c.parts > 1 else c.name
-
-
-def _shortcut(node: Any, op: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """``engine._shortcut`` without its side effects (the kept gradient of a retaining y)."""
-    y = node._parents[0]
-    through, rule = op.shortcut
-    if y._op is not through:
-        return node._parents, op.vjp
-    return (y._parents[0], *node._parents[1:]), (rule, *op.vjp[1:])
 
 
 def _rules(graph: Graph, gnames: list[str | None], node: Any) -> list[str]:

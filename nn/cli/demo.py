@@ -18,7 +18,7 @@ import numpy as np
 
 import nn
 from autograd_core import no_grad
-from autograd_core._atomic import replacing
+from autograd_core.atomic import replacing
 
 from ..closed_form import compare
 from ..closed_form.compare import ATOL, RTOL

@@ -46,7 +46,8 @@ def add_errata(subparsers: argparse._SubParsersAction) -> None:
 
 def run_errata(args: argparse.Namespace) -> int:
     from ..closed_form.errata import ERRATA, NOTES, note_evidence, summary
-    from ..closed_form.errata.report import NETWORKS, evidence, render_markdown
+    from ..closed_form.errata.markdown import render_markdown
+    from ..closed_form.errata.report import NETWORKS, evidence
 
     if args.markdown:
         if args.documents or args.notes:

@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from autograd_core._atomic import write_text
+from autograd_core.atomic import write_text
 
 from ..closed_form.grading.levels import LEVELS
 from ..closed_form.grading.notebook import file_name, write

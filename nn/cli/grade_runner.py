@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core._atomic import replacing, write_bytes, write_text
+from autograd_core.atomic import replacing, write_bytes, write_text
 
 from ..closed_form.grading.grader import Unreadable
 from ..closed_form.grading.rules import Cache

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from . import compare_report
 from .autodiff import LOSS_FUNCTIONS, Autodiff, closed_form_targets, run_autodiff
+from .formulations import FORMULATIONS
 from .losses import LOSSES
 from .network import ForwardCache
 from .result import BackpropResult, NotApplicableError
@@ -61,8 +63,6 @@ def _always(cache: ForwardCache) -> tuple[bool, str]:
 
 
 def _resolve(formulations: Any) -> list[Any]:
-    from . import FORMULATIONS  # the registry lives in the package, which imports this module
-
     if formulations is None:
         return list(FORMULATIONS.values())
     if isinstance(formulations, str) or callable(formulations) or hasattr(formulations, "backprop"):
@@ -149,32 +149,24 @@ class Comparison:
 
     def table(self, rtol: float = RTOL, atol: float = ATOL) -> str:
         """The fixed-width table that ``print(report)`` shows, judged with ``rtol``, ``atol``."""
-        from .compare_report import text
-
-        return text(self, rtol, atol)
+        return compare_report.text(self, rtol, atol)
 
     def __str__(self) -> str:
         return self.table()
 
     def __repr__(self) -> str:
-        from .compare_report import summary
-
-        return f"<Comparison {self.network}: {summary(self)}>"
+        return f"<Comparison {self.network}: {compare_report.summary(self)}>"
 
     def to_markdown(self, rtol: float = RTOL, atol: float = ATOL) -> str:
         """The table as GitHub Markdown, with the caveats, the not applicable and the summary."""
-        from .compare_report import markdown
-
-        return markdown(self, rtol, atol)
+        return compare_report.markdown(self, rtol, atol)
 
     def _repr_markdown_(self) -> str:  # Jupyter shows a report as a rendered table, caveats in
         return self.to_markdown()
 
     def to_dict(self, rtol: float = RTOL, atol: float = ATOL) -> dict[str, Any]:
         """Everything, JSON-serialisable (non-finite differences become ``None``)."""
-        from .compare_report import as_dict
-
-        return as_dict(self, rtol, atol)
+        return compare_report.as_dict(self, rtol, atol)
 
 
 def compare(

@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .factors import describe_factor
+from .rows import ATOL, RELATIVE_DIFFERENCE, RTOL
 
 if TYPE_CHECKING:
     from .compare import Comparison, Row
@@ -41,8 +42,6 @@ def relative_text(row: Row) -> str:
 
 def summary(report: Comparison, rtol: float | None = None, atol: float | None = None) -> str:
     """One sentence: how many quantities agree, or which disagree, and the worst of them."""
-    from .compare import ATOL, RTOL
-
     rtol, atol = (RTOL if rtol is None else rtol), (ATOL if atol is None else atol)
     if not report.rows:
         return "no formulation applies to this network and loss"
@@ -83,8 +82,6 @@ def _caveat_lines(report: Comparison) -> list[tuple[str, str, str]]:
 
 def text(report: Comparison, rtol: float, atol: float) -> str:
     """The fixed-width table ``print(report)`` shows."""
-    from .compare import RELATIVE_DIFFERENCE
-
     header, rows = body(report, rtol, atol)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
@@ -119,8 +116,6 @@ def text(report: Comparison, rtol: float, atol: float) -> str:
 
 def markdown(report: Comparison, rtol: float, atol: float) -> str:
     """The table as GitHub Markdown (what Jupyter renders), with the same caveats and lists."""
-    from .compare import RELATIVE_DIFFERENCE
-
     header, rows = body(report, rtol, atol)
 
     def cell(value: str) -> str:
@@ -145,8 +140,6 @@ def markdown(report: Comparison, rtol: float, atol: float) -> str:
 
 def as_dict(report: Comparison, rtol: float, atol: float) -> dict[str, Any]:
     """Everything, JSON-serialisable (non-finite differences become ``None``)."""
-    from .compare import RELATIVE_DIFFERENCE
-
     worst = report.worst(rtol, atol)
     return {
         "network": {"sizes": list(report.sizes), "activations": list(report.activations)},

@@ -6,8 +6,8 @@ import pytest
 
 import nn
 from autograd_core import GradcheckError, Tensor, grad, gradgradcheck, ops
-from autograd_core.dual import values
 from autograd_core.functional import addmm, hessian, hvp, jacobian, jvp, vjp
+from autograd_core.rule_helpers import values
 from autograd_core.tensor import _unary
 from tests.engine.test_ops import BROADCAST_PAIRS, UNARY, rand
 

@@ -17,7 +17,7 @@ from numpy.lib import format as npy
 
 import nn
 import nn.serialization
-from autograd_core import _atomic
+from autograd_core import atomic as _atomic
 
 
 def model(seed=0, sizes=(3, 5, 2), dtype=np.float64):

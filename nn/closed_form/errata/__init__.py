@@ -13,7 +13,6 @@ on a real ``nn.MLP`` against autodiff (``report``); ``render_markdown()`` and
 from __future__ import annotations
 
 from ..factors import scale_factor
-from .blog_errata import ERRATA as _BLOG
 from .entry import (
     KINDS,
     QUANTITIES,
@@ -28,6 +27,7 @@ from .entry import (
 )
 from .markdown import render_markdown, write_markdown
 from .notes import CHECKS, NOTES
+from .registry import BY_KEY, ERRATA, NOTES_BY_KEY, by_document, by_kind
 from .report import (
     NETWORKS,
     Evidence,
@@ -39,29 +39,6 @@ from .report import (
     note_evidence,
     summary,
 )
-from .rojas_errata import ERRATA as _ROJAS
-from .wichmann_errata import ERRATA as _WICHMANN
-from .zhang_errata import ERRATA as _ZHANG
-
-ERRATA: tuple[Erratum, ...] = _ROJAS + _ZHANG + _WICHMANN + _BLOG
-"""The typos and ambiguities, document by document."""
-
-BY_KEY: dict[str, Erratum] = {erratum.key: erratum for erratum in ERRATA}
-
-NOTES_BY_KEY: dict[str, Note] = {note.key: note for note in NOTES}
-
-
-def by_document(document: str) -> tuple[Erratum, ...]:
-    """The errata of one document, e.g. ``by_document("002 Wichmann")``."""
-    return tuple(erratum for erratum in ERRATA if erratum.document == document)
-
-
-def by_kind(kind: str) -> tuple[Erratum | Note, ...]:
-    """Every entry of one kind, ``"typo"``, ``"ambiguity"`` or ``"note"``, in document order."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return NOTES if kind == "note" else tuple(e for e in ERRATA if e.kind == kind)
-
 
 __all__ = [
     "BY_KEY",

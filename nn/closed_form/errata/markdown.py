@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from autograd_core._atomic import write_text
+from autograd_core.atomic import write_text
 
 from .entry import KINDS, Note
+from .notes import NOTES
 from .report import NETWORKS, Evidence, NoteEvidence, counts, evidence, note_evidence, summary
 
 DOCUMENTS = {
@@ -192,8 +193,6 @@ def _notes(notes: tuple[Note, ...], checks: dict[str, NoteEvidence]) -> list[str
 
 def render_markdown(seed: int = 0) -> str:
     """``docs/errata.md``: counts per kind, the summary table, every entry, and the notes."""
-    from . import NOTES
-
     items = evidence(seed)
     checks = note_evidence(seed)
     lines = [INTRO, "", "## The documents", ""]

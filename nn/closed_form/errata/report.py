@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,8 @@ from ...layers import MLP
 from ..compare import Autodiff, run_autodiff
 from ..factors import describe_factor, scale_factor
 from .entry import KINDS, Check, Erratum, Note, attempt, evaluate, relative_error
+from .notes import CHECKS, NOTES
+from .registry import ERRATA
 
 DISAGREES = 1e-3
 """A printed form disagrees when its relative error exceeds this (or it does not evaluate)."""
@@ -257,8 +258,6 @@ def evidence(seed: int = 0, errata: Iterable[Erratum] | None = None) -> list[Evi
     shape or fails (an empty array last). Raises ``ValueError`` naming an erratum that no
     network in :data:`NETWORKS` covers.
     """
-    from . import ERRATA
-
     runs = _runs(seed)
     out = []
     for erratum in ERRATA if errata is None else errata:
@@ -274,8 +273,6 @@ def evidence(seed: int = 0, errata: Iterable[Erratum] | None = None) -> list[Evi
 def note_evidence(seed: int = 0, notes: Iterable[Note] | None = None) -> list[NoteEvidence]:
     """The check of every note that has one (``notes.CHECKS``), on the first network of its
     document's preference that meets the check's conditions."""
-    from . import CHECKS, NOTES
-
     runs = _runs(seed)
     out = []
     for note in NOTES if notes is None else notes:
@@ -337,8 +334,6 @@ def counts(entries: Iterable[Erratum | Note] | None = None) -> dict[str, int]:
     """How many entries of each kind (every erratum and note by default), in :data:`KINDS`
     order: ``{"typo": ..., "ambiguity": ..., "note": ...}``."""
     if entries is None:
-        from . import ERRATA, NOTES
-
         entries = (*ERRATA, *NOTES)
     entries = list(entries)
     return {kind: sum(entry.kind == kind for entry in entries) for kind in KINDS}
@@ -379,17 +374,3 @@ def _plural(n: int, word: str) -> str:
 def errata_table(seed: int = 0) -> list[dict[str, Any]]:
     """:func:`evidence` as JSON-serialisable rows (document, equation, kind, quote, ...)."""
     return [item.to_dict() for item in evidence(seed)]
-
-
-def render_markdown(seed: int = 0) -> str:
-    """``docs/errata.md`` as text (kept importable from here; written by ``markdown``)."""
-    from .markdown import render_markdown as render
-
-    return render(seed)
-
-
-def write_markdown(path: str | Path = "docs/errata.md", seed: int = 0) -> Path:
-    """Write :func:`render_markdown` to ``path`` and return it (see ``markdown``)."""
-    from .markdown import write_markdown as write
-
-    return write(path, seed)

@@ -15,6 +15,8 @@ from functools import partial
 
 import numpy as np
 
+from ...activations import ACTIVATIONS
+from ..losses import softmax
 from ..network import ForwardCache
 from .rules import Key
 
@@ -48,8 +50,6 @@ def _derivative_slips(l: int, t: np.ndarray, dA: np.ndarray, cache: ForwardCache
                       ) -> list[Candidate]:
     """``dZ[l]`` of an elementwise layer: the derivative missing, wrong, doubled, or at the
     wrong array; an average over the batch; ``@`` for ``⊙``."""
-    from ...activations import ACTIVATIONS
-
     act, L = cache.activations[l], cache.L
     Z, A = cache.Z[l], cache.A[l]
     out = [
@@ -109,8 +109,6 @@ def _times(dA: np.ndarray, f: Callable[[np.ndarray], np.ndarray], at: np.ndarray
 
 def _loss_slips(l: int, cache: ForwardCache) -> list[Candidate]:
     """``dA[L]`` (and ``dZ[L]`` for logits): the cost's derivative confused."""
-    from ..losses import softmax
-
     A, Y, m = cache.A[l], cache.T, cache.m
     out: list[Candidate] = []
     if cache.loss == "binary_cross_entropy":

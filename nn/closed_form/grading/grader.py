@@ -27,7 +27,7 @@ from .candidates import INPUT, UNKNOWN
 from .diagnosis import RTOL, Slip, find_slip, label, worst_element
 from .hints import LEVELS as HINT_LEVELS
 from .hints import hints
-from .names import NOTATIONS, Name, flatten, known_names
+from .names import NOTATIONS, Name, flatten, known_names, parse_key
 from .rules import Key, backward_order, learner_cache, parent, step
 
 ATOL = 1e-14
@@ -104,8 +104,6 @@ class GradeReport:
     def line(self, key: Key | str) -> Line:
         """The verdict of ``("dZ", 2)`` or ``"dZ[2]"``."""
         if isinstance(key, str):
-            from .names import parse_key
-
             key = parse_key(key)  # type: ignore[assignment]
         return next(line for line in self.lines if line.key == key)
 

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from autograd_core._atomic import write_text
+from autograd_core.atomic import write_text
 
 from .levels import LEVELS
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..losses import dJ_dA_L
 from .rules import Cache, backward_order, parent, step
 
 SLIPS = ("times_m", "sign", "no_derivative", "rojas_C", "wrong_axis", "wrong_layer_A",
@@ -44,8 +45,6 @@ def plant(slip: str, layer: int | None = None) -> Callable[[Cache], dict[str, An
 
     def backprop(c: Cache) -> dict[str, Any]:
         cache = c.forward_cache()
-        from ..losses import dJ_dA_L
-
         L = cache.L
         out: dict[tuple[str, int], np.ndarray] = {}
         for key in backward_order(L)[:-1]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..losses import dJ_dA_L
 from ..network import ForwardCache
+from .names import NOTATIONS, parse_key
 
 Key = tuple[str, int]
 
@@ -60,8 +61,6 @@ class Cache:
 
     def _where(self, key: Any) -> tuple[str, int | None]:
         """``"Z1"``, ``"Z[1]"``, ``("Z", 1)`` -> ``("Z", 1)``; ``"W"`` -> ``("W", None)``."""
-        from .names import parse_key
-
         if isinstance(key, str) and key in _WHOLE:
             return key, None
         parsed = parse_key(key)
@@ -167,8 +166,6 @@ def written_in(notation: str) -> Any:
     """The reference as a learner writes it in ``notation``: a function ``Cache -> {name:
     array}`` with the document's own names (``dTheta``, ``Delta``, ``H``, ``delta``, ``dg_dz``
     where it has them) and its scaling (``m`` times the gradient where the name says so)."""
-    from .names import NOTATIONS
-
     if notation not in NOTATIONS:
         raise ValueError(f"unknown notation {notation!r}; expected one of {list(NOTATIONS)}")
     names: dict[str, tuple[str, bool]] = {}

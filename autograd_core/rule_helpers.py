@@ -68,7 +68,4 @@ def scatter(g: Any, shape: tuple[int, ...], index: Any) -> Any:
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(out, index, g)
         return out
-    from .axis_ops import Scatter
-    from .record import _unary
-
-    return _unary(Scatter, g, shape=shape, index=index)
+    return g._scatter(shape, index)  # a Tensor: recorded (axis_ops.Scatter)

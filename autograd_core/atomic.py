@@ -31,6 +31,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+# public: nn and the CLI write through it
+__all__ = ["kind_of", "os_error", "replacing", "write_bytes", "write_text"]
+
 PathLike = str | os.PathLike[str]
 
 _FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

@@ -1,6 +1,7 @@
-"""What the engine records: gradient mode (``no_grad``) and the module scope drawings group by.
+"""Gradient mode (``no_grad``), the module scope drawings group by, and what else this thread
+is recording (anomaly mode, compile's tape): the flags ``apply`` and the extras read.
 
-Both are per thread, as PyTorch's gradient mode is: ``no_grad()`` in one thread (an
+All are per thread, as PyTorch's gradient mode is: ``no_grad()`` in one thread (an
 optimizer's ``@no_grad()`` step, say) never turns recording off in another.
 """
 
