@@ -4,9 +4,6 @@ vendored KaTeX, no raw ``$$``, no KaTeX error, no console error, no request off 
 Skips with a message where chromium or playwright is missing, fails instead where ``CI`` or
 ``BACKPROP_REQUIRE_BROWSER`` is set."""
 
-import os
-import shutil
-
 import pytest
 
 from .conftest import ROOT
@@ -33,34 +30,10 @@ PAGES = {  # path -> least number of typeset formulas
 }
 
 
-def _missing(why):
-    if os.environ.get("CI") or os.environ.get("BACKPROP_REQUIRE_BROWSER"):
-        pytest.fail(f"{why} (required in CI)")
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        _missing("no chromium on PATH: apt-get install chromium (Debian) to run this test")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed: pip install playwright")
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-    finally:
-        pw.stop()
-
-
 @pytest.fixture
-def offline(browser, server):
+def offline(chromium, server):
     """A page whose requests off ``server`` are aborted and recorded, with its errors."""
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    context = chromium.new_context(viewport={"width": 1300, "height": 900})
     outside: list[str] = []
     errors: list[str] = []
 

@@ -93,36 +93,7 @@ def attribute(attrs: str, key: str) -> str | None:
 
 
 # ---------------------------------------------------------------- a real browser
-
-
-def _missing(why: str) -> None:
-    import os
-
-    if os.environ.get("CI") or os.environ.get("BACKPROP_REQUIRE_BROWSER"):
-        pytest.fail(f"{why} (required in CI)")
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's chromium driven by Playwright, one per test module. Skips where chromium or
-    playwright is missing, fails instead where ``CI`` or ``BACKPROP_REQUIRE_BROWSER`` is set."""
-    import shutil
-
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        _missing("no chromium on PATH: apt-get install chromium (Debian) to run this test")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed: pip install playwright")
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-    finally:
-        pw.stop()
+# (the chromium fixture itself: tests/conftest.py)
 
 
 def open_page(browser, path, width: int = 1280, height: int = 720):
