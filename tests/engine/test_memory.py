@@ -19,42 +19,32 @@ ROOT = Path(__file__).resolve().parents[2]
 GLIBC = hasattr(os, "confstr") and (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
 glibc_only = pytest.mark.skipif(not GLIBC, reason="the setting is glibc's (mallopt)")
 
-# Eight (64, 256) float64 arrays (128 KiB each, the 64-64-10 network's) written and freed,
-# 200 times: with glibc's defaults the freed MiB at the top of the heap goes back to the
-# system every time and the next round faults its 256 pages in again.
-ROUNDS = """
+# A round writes and frees ``arrays``, then the page faults a round costs are counted.
+_ROUNDS = """
 import resource
 import numpy as np
 def round_():
-    arrays = [np.ones((64, 256)) for _ in range(8)]
+    arrays = {arrays}
     del arrays
 round_()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for _ in range(200):
+for _ in range({rounds}):
     round_()
 faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-print(KEPT, faults / 200)
+print(KEPT, faults / {rounds})
 """
 
+# Eight (64, 256) float64 arrays (128 KiB each, the 64-64-10 network's), 200 times: with
+# memory kept, no round faults.
+ROUNDS = _ROUNDS.format(arrays="[np.ones((64, 256)) for _ in range(8)]", rounds=200)
+
 # Whether glibc still returns freed memory, whatever the heap's history: sixteen 8 MiB arrays
-# (128 MiB) written and freed, 10 times. With glibc's defaults the free top of the heap goes
-# back to the system every round (its adaptive trim threshold stops at 64 MiB), about 8,200
-# faults a round; with memory kept (256 MiB), none. ROUNDS's 128 KiB arrays cannot tell a host
-# left alone: whether they fault depends on what the process happened to allocate and free
-# before (a transient allocation of a few MiB raises glibc's adaptive thresholds past them).
-BIG_ROUNDS = """
-import resource
-import numpy as np
-def round_():
-    arrays = [np.ones(2**20) for _ in range(16)]
-    del arrays
-round_()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for _ in range(10):
-    round_()
-faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-print(KEPT, faults / 10)
-"""
+# (128 MiB), 10 times. With glibc's defaults the free top of the heap goes back to the system
+# every round (its adaptive trim threshold stops at 64 MiB), about 8,200 faults a round; with
+# memory kept (256 MiB), none. ROUNDS's 128 KiB arrays cannot tell a host left alone: whether
+# they fault depends on what the process happened to allocate and free before (a transient
+# allocation of a few MiB raises glibc's adaptive thresholds past them).
+BIG_ROUNDS = _ROUNDS.format(arrays="[np.ones(2**20) for _ in range(16)]", rounds=10)
 
 # The issue's host: 240 MB of arrays made and freed; the resident memory after, in MB.
 RESIDENT = """
