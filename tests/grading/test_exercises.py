@@ -9,12 +9,13 @@ import re
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 
 from nn.closed_form.grading import Exercise
 from nn.closed_form.grading.levels import LEVELS
 from nn.closed_form.grading.notebook import STUB, blank, file_name, notebook, write
+
+from .conftest import learner_functions
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks" / "exercises"
@@ -146,18 +147,10 @@ def test_blank_notebook_runs_in_a_kernel_and_every_check_fails_with_the_graders_
     assert next(names, None) is None
 
 
-def _functions(level: str, **written: str) -> tuple[Exercise, list]:
-    """The level's solved functions, with some replaced by a learner's ``written`` source."""
-    exercise = Exercise(level)
-    namespace: dict = {"np": np}
-    for task in exercise.level.tasks:
-        exec(written.get(task.name, task.cell), namespace)
-    return exercise, [namespace[name] for name in exercise.names]
-
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_solved_functions_pass_every_check(level, capsys) -> None:
-    exercise, functions = _functions(level)
+    exercise, functions = learner_functions(level)
     for n in range(1, len(functions) + 1):
         exercise.check(*functions[:n])
     lines = capsys.readouterr().out.splitlines()
@@ -170,7 +163,7 @@ def test_solved_functions_pass_every_check(level, capsys) -> None:
 
 
 def check_fails(level: str, upto: str, **written: str) -> str:
-    exercise, functions = _functions(level, **written)
+    exercise, functions = learner_functions(level, **written)
     with pytest.raises(AssertionError) as failure:
         exercise.check(*functions[:exercise.names.index(upto) + 1])
     return str(failure.value).split("\n")[0]
@@ -230,7 +223,7 @@ def test_a_shape_error_shows_the_shapes_at_hand() -> None:
 
 
 def test_a_right_quantity_passes_though_an_earlier_one_is_wrong(capsys) -> None:
-    exercise, functions = _functions(
+    exercise, functions = learner_functions(
         "rojas", dTheta2="def dTheta2(c, d):\n    return d['dZ2'] @ c.A[1].T\n")
     exercise.check(*functions[:4])  # db2 is right; dTheta2 is not
     assert capsys.readouterr().out.startswith("✓ db2 is right")
@@ -239,7 +232,7 @@ def test_a_right_quantity_passes_though_an_earlier_one_is_wrong(capsys) -> None:
 
 
 def test_an_unwritten_function_is_replaced_by_the_right_values_for_the_next(capsys) -> None:
-    exercise, functions = _functions("rojas", dZ2=blank(LEVELS["rojas"].tasks[1].cell))
+    exercise, functions = learner_functions("rojas", dZ2=blank(LEVELS["rojas"].tasks[1].cell))
     exercise.check(*functions[:3])  # dTheta2 from the right dZ2
     assert "rojas: 2 of 8 right; not written yet: dZ2" in capsys.readouterr().out
     report, raised = exercise.report(*functions[:3])
@@ -247,7 +240,7 @@ def test_an_unwritten_function_is_replaced_by_the_right_values_for_the_next(caps
 
 
 def test_bad_calls_to_check_say_what_to_pass() -> None:
-    exercise, functions = _functions("rojas")
+    exercise, functions = learner_functions("rojas")
     with pytest.raises(TypeError, match=r"check needs your functions, in order: check\(dA2"):
         exercise.check()
     with pytest.raises(TypeError, match="this level has 8 quantities"):
@@ -268,7 +261,7 @@ def test_the_cache_is_a_copy(capsys) -> None:
 def test_the_message_quoted_in_the_readme_is_what_the_check_says() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (quoted,) = re.findall(r"^    AssertionError: (dZ1 is wrong: .*\n    .*)$", readme, re.M)
-    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1']\n")
+    exercise, functions = learner_functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1']\n")
     with pytest.raises(AssertionError) as failure:
         exercise.check(*functions[:6])
     assert str(failure.value) == quoted.replace("\n    ", "\n")  # the message and progress

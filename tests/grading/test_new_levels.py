@@ -16,17 +16,11 @@ from nn.closed_form.grading.lab import HANDED
 from nn.closed_form.grading.levels import LEVELS
 from nn.closed_form.grading.numeric import THRESHOLD, compare, numeric_gradients
 
-
-def _functions(level: str, **written: str) -> tuple[Exercise, list]:
-    exercise = Exercise(level)
-    namespace: dict = {"np": np}
-    for task in exercise.level.tasks:
-        exec(written.get(task.name, task.cell), namespace)
-    return exercise, [namespace[name] for name in exercise.names]
+from .conftest import learner_functions
 
 
 def said(level: str, upto: str, **written: str) -> tuple[str, Exercise]:
-    exercise, functions = _functions(level, **written)
+    exercise, functions = learner_functions(level, **written)
     with pytest.raises(AssertionError) as failure:
         exercise.check(*functions[:exercise.names.index(upto) + 1])
     return str(failure.value), exercise
@@ -132,7 +126,7 @@ def test_gradcheck_finds_the_handed_slips_and_passes_the_solution(capsys) -> Non
     marks = {line.split()[0]: line.split()[1] for line in lines}
     assert {name for name, mark in marks.items() if mark == "✗"} == {"dW2", "dZ1", "dW1", "db1"}
     assert "db1  ✗  shape (1, 400), expected (4, 1)" in "\n".join(lines)
-    _, functions = _functions("lab")
+    _, functions = learner_functions("lab")
     assert "✗" not in exercise.gradcheck_table(*functions)
 
 
@@ -145,7 +139,7 @@ def test_numeric_gradients_agree_with_autodiff_in_every_loss(level) -> None:
 
 
 def test_gradcheck_in_a_documents_scaling(capsys) -> None:
-    exercise, functions = _functions("rojas")  # dA, dZ carry no 1/m: m times the gradient
+    exercise, functions = learner_functions("rojas")  # dA, dZ carry no 1/m: m times the gradient
     assert "✗" not in exercise.gradcheck_table(*functions)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nn.cli.grade import add_grade
-from nn.closed_form.grading import SLIPS, Exercise, grade, plant
+from nn.closed_form.grading import SLIPS, grade, plant
 from nn.closed_form.grading.candidates import (
     AVERAGE,
     DERIVATIVE,
@@ -21,6 +21,8 @@ from nn.closed_form.grading.candidates import (
 )
 from nn.closed_form.grading.hints import LEVELS
 from nn.closed_form.grading.planted import _QUANTITY
+
+from .conftest import learner_functions
 
 # slip -> (its kind, words the diagnosis must hold)
 NEW = {
@@ -85,7 +87,7 @@ def test_a_later_slip_of_its_own_is_named_while_an_earlier_one_is_wrong(section6
 
 
 def test_a_wrong_shape_on_a_wrong_input_says_fix_the_input_first() -> None:
-    exercise, functions = _functions(
+    exercise, functions = learner_functions(
         "rojas", dA1="def dA1(c, d):\n    return c.W[2].T @ d['dZ2'] / c.m\n",
         dTheta1="def dTheta1(c, d):\n    return d['dZ1'] @ c.A[1].T / c.m\n")
     with pytest.raises(AssertionError) as failure:
@@ -98,7 +100,7 @@ def test_a_wrong_shape_on_a_wrong_input_says_fix_the_input_first() -> None:
 
 @pytest.mark.parametrize("dtype", ["float32", "float16"])
 def test_a_low_precision_answer_is_named_as_such(dtype) -> None:
-    exercise, functions = _functions(
+    exercise, functions = learner_functions(
         "rojas", dTheta2=f"def dTheta2(c, d):\n    return (d['dZ2'] @ c.A[1].T / c.m)"
                          f".astype(np.{dtype})\n")
     with pytest.raises(AssertionError) as failure:
@@ -120,7 +122,7 @@ def test_a_low_precision_answer_with_a_slip_names_both(section6) -> None:
 
 
 def test_blog_diag_of_the_batch_mean_derivative_is_named() -> None:
-    exercise, functions = _functions("blog", dg_dz1=(
+    exercise, functions = learner_functions("blog", dg_dz1=(
         "def dg_dz1(c, d):\n    out = np.zeros_like(c.Z[1])\n"
         "    jacobian = np.diag((1 - c.A[1] ** 2).mean(axis=1))\n"
         "    for i in range(c.m):\n"
@@ -168,7 +170,7 @@ def test_an_element_hint_shows_the_numbers(section6) -> None:
 
 
 def test_an_exercise_hint_reveals_the_next_level_from_the_formula_on() -> None:
-    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return -d['dA1'] * "
+    exercise, functions = learner_functions("rojas", dZ1="def dZ1(c, d):\n    return -d['dA1'] * "
                                                   "(1 - c.A[1] ** 2)\n")
     assert exercise.next_hint().startswith("no hint to give")
     with pytest.raises(AssertionError) as failure:
@@ -211,7 +213,7 @@ def test_no_internal_tag_in_a_report(section6, slip) -> None:
 
 
 def test_a_check_shows_progress_and_not_the_whole_report() -> None:
-    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1']\n")
+    exercise, functions = learner_functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1']\n")
     with pytest.raises(AssertionError) as failure:
         exercise.check(*functions[:7])
     said = str(failure.value)
@@ -220,16 +222,9 @@ def test_a_check_shows_progress_and_not_the_whole_report() -> None:
     assert "grade:" not in said and "←" not in said and len(said.splitlines()) == 2
 
 
-def _functions(level: str, **written: str) -> tuple[Exercise, list]:
-    exercise = Exercise(level)
-    namespace: dict = {"np": np}
-    for task in exercise.level.tasks:
-        exec(written.get(task.name, task.cell), namespace)
-    return exercise, [namespace[name] for name in exercise.names]
-
 
 def test_a_matmul_that_does_not_conform_where_the_hadamard_belongs_says_so() -> None:
-    exercise, functions = _functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1'] @ "
+    exercise, functions = learner_functions("rojas", dZ1="def dZ1(c, d):\n    return d['dA1'] @ "
                                                   "(1 - c.A[1] ** 2)\n")
     with pytest.raises(AssertionError) as failure:
         exercise.check(*functions[:6])
