@@ -328,7 +328,7 @@ def gradient_name(name: Name) -> str:
     return "d" + text if bare else f"d({text})"
 
 
-SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT_DIGITS = str.maketrans({d: _labels.SUPERSCRIPT[d] for d in "0123456789"})
 
 
 def part(name: str, number: int) -> str:

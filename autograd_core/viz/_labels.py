@@ -43,8 +43,9 @@ def plain(text: str) -> str:
     return MARKUP.sub(lambda m: f"[{m[1]}]" if m[1] is not None else (m[2] or m[3] or ""), text)
 
 
-_SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
-_SUPERSCRIPT = dict(zip("0123456789+-−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ"))
+# The characters Unicode has a small form of, and that form.
+SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+SUPERSCRIPT = dict(zip("0123456789+-−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿ"))
 _SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
 
 
@@ -53,7 +54,7 @@ def terminal(text: str) -> str:
     with a character Unicode has no small form of stays marked, ``Σ_{cols}`` -> ``Σ_cols``."""
     def script(match: re.Match) -> str:
         mark, body = match.groups()
-        table = _SUBSCRIPT if mark == "_" else _SUPERSCRIPT
+        table = SUBSCRIPT if mark == "_" else SUPERSCRIPT
         if not body:
             return ""
         if all(c in table for c in body):
